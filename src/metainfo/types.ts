@@ -1,0 +1,83 @@
+/**
+ * The parsed shape of a `.torrent` file, shared by parsing, encoding and
+ * creation.
+ *
+ * @module
+ */
+
+/** A decoded bencode value: integers are numbers, strings stay bytes. */
+export type BencodeValue =
+  | number
+  | Uint8Array
+  | BencodeValue[]
+  | BencodeDict;
+
+/** A decoded bencode dictionary. */
+export interface BencodeDict {
+  [key: string]: BencodeValue;
+}
+
+/** Which BitTorrent metadata versions a torrent carries. */
+export type TorrentVersion = 1 | 2 | "hybrid";
+
+/** One file of a torrent, as it will be laid out on disk. */
+export interface TorrentFile {
+  /** Path components under the download folder (the torrent's folder first for multi-file torrents), made safe by `safePath`. */
+  path: string[];
+  /** Size in bytes. */
+  length: number;
+  /** Offset of the file's first byte in the torrent's piece space. */
+  offset: number;
+  /** BEP 47 attributes: `p` pad, `x` executable, `h` hidden, `l` symlink. */
+  attr: string;
+  /** True for BEP 47 pad files, which exist only to align the next file. */
+  padding: boolean;
+  /** BEP 52 merkle root of the file (v2 and hybrid torrents), or `null`. */
+  piecesRoot: Uint8Array | null;
+}
+
+/** A parsed `.torrent` file. */
+export interface Metainfo {
+  /** Display name and the top-level file or folder name, made safe. */
+  name: string;
+  /** 1, 2 or `"hybrid"` (both). */
+  version: TorrentVersion;
+  /** v1 info hash (SHA-1 of the info dictionary) as lower-case hex, or `null` for v2-only. */
+  infoHash: string | null;
+  /** v1 info hash as 20 bytes, or `null`. */
+  infoHashBytes: Uint8Array | null;
+  /** v2 info hash (SHA-256 of the info dictionary) as lower-case hex, or `null` for v1-only. */
+  infoHashV2: string | null;
+  /** v2 info hash as 32 bytes, or `null`. */
+  infoHashV2Bytes: Uint8Array | null;
+  /** Bytes per piece (a power of two of at least 16 KiB for v2). */
+  pieceLength: number;
+  /** Number of pieces. */
+  pieceCount: number;
+  /** Sum of the lengths of the real (non-pad) files. */
+  length: number;
+  /** Every file in torrent order, pad files included (filter on `padding`). */
+  files: TorrentFile[];
+  /** True when the torrent has one file stored directly under `name`. */
+  singleFile: boolean;
+  /** v1 piece hashes, 20 bytes each, concatenated (empty for v2-only). */
+  pieces: Uint8Array;
+  /** BEP 52 piece layers: hex of a file's pieces root to its concatenated piece hashes. */
+  pieceLayers: Map<string, Uint8Array>;
+  /** Tracker tiers (BEP 12); a torrent with only `announce` has one tier of one. */
+  announce: string[][];
+  /** Web seed URLs (BEP 19). */
+  urlList: string[];
+  /** BEP 27 private flag. */
+  private: boolean;
+  /** `creation date`, or `null`. */
+  creationDate: Date | null;
+  /** `comment`, or `null`. */
+  comment: string | null;
+  /** `created by`, or `null`. */
+  createdBy: string | null;
+  /** The info dictionary exactly as decoded (unknown keys kept). */
+  info: BencodeDict;
+  /** The original bytes of the info dictionary; the info hashes are taken over these. */
+  infoBytes: Uint8Array;
+}
