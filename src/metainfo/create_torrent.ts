@@ -9,8 +9,9 @@
  * @module
  */
 
-import { compareBytes, concatBytes, utf8 } from "../bytes.ts";
-import { encodeBencode, encodeDictOfEncoded } from "./bencode.ts";
+import { compareBytes, concatBytes, toHex, utf8 } from "../bytes.ts";
+import { encodeBencode } from "./bencode.ts";
+import { encodeTorrentFile } from "./encode_torrent.ts";
 import { sha1, sha256 } from "./hash.ts";
 import {
   BLOCK_SIZE,
@@ -127,32 +128,15 @@ export async function createTorrent(
     info["meta version"] = 2;
   }
   if (options.private) info.private = 1;
-  return encodeOuter(encodeBencode(info), hasher.layers, options);
-}
-
-/** Writes the outer dictionary around the encoded info dictionary. */
-function encodeOuter(
-  info: Uint8Array,
-  layers: Map<Uint8Array, Uint8Array>,
-  options: CreateTorrentOptions,
-): Uint8Array {
-  const entries = new Map<string, Uint8Array>([["info", info]]);
-  const put = (key: string, value: unknown) => entries.set(key, encodeBencode(value));
-  const tiers = (options.announce ?? []).map((t) => typeof t === "string" ? [t] : [...t]);
-  const firstTracker = tiers[0]?.[0];
-  if (firstTracker !== undefined) put("announce", firstTracker);
-  if (tiers.flat().length > 1) put("announce-list", tiers);
-  const urls = options.urlList ?? [];
-  if (urls.length > 0) put("url-list", urls.length === 1 ? urls[0] : urls);
-  if (options.comment) put("comment", options.comment);
-  put("created by", options.createdBy ?? CREATED_BY);
   const date = options.creationDate === undefined ? new Date() : options.creationDate;
-  if (date) put("creation date", Math.floor(date.getTime() / 1000));
-  if (layers.size > 0) {
-    const encoded = [...layers].map(([root, layer]) => [root, encodeBencode(layer)] as const);
-    entries.set("piece layers", encodeDictOfEncoded(encoded));
-  }
-  return encodeDictOfEncoded(entries);
+  return encodeTorrentFile(encodeBencode(info), {
+    announce: (options.announce ?? []).map((tier) => typeof tier === "string" ? [tier] : [...tier]),
+    urlList: [...(options.urlList ?? [])],
+    comment: options.comment ?? null,
+    createdBy: options.createdBy ?? CREATED_BY,
+    creationDate: date,
+    pieceLayers: hasher.layers,
+  });
 }
 
 function checkPieceLength(pieceLength: number, version: TorrentVersion): void {
@@ -193,8 +177,8 @@ function putInTree(
  * v2 per-file merkle trees.
  */
 class Hasher {
-  /** v2 piece layers by pieces root, for files longer than a piece. */
-  readonly layers = new Map<Uint8Array, Uint8Array>();
+  /** v2 piece layers by hex pieces root, for files longer than a piece. */
+  readonly layers = new Map<string, Uint8Array>();
   #v1: boolean;
   #v2: boolean;
   #pieceLength: number;
@@ -250,7 +234,7 @@ class Hasher {
     }
     if (!tree || file.length === 0) return { root: null };
     const { root, layer } = await tree.finish();
-    if (layer) this.layers.set(root, layer);
+    if (layer) this.layers.set(toHex(root), layer);
     return { root };
   }
 

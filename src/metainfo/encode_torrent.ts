@@ -31,20 +31,37 @@ import type { Metainfo } from "./types.ts";
  * @returns The `.torrent` file's bytes.
  */
 export function encodeTorrent(meta: Metainfo): Uint8Array {
-  const entries = new Map<string, Uint8Array>([["info", meta.infoBytes]]);
+  return encodeTorrentFile(meta.infoBytes, meta);
+}
+
+/** The fields of a `.torrent` file outside its info dictionary. */
+export type OuterFields = Pick<
+  Metainfo,
+  "announce" | "urlList" | "comment" | "createdBy" | "creationDate" | "pieceLayers"
+>;
+
+/**
+ * Writes a `.torrent` file around an encoded info dictionary.
+ *
+ * @param infoBytes The encoded info dictionary, written as is.
+ * @param outer Trackers, web seeds, comment, creator, date and piece layers.
+ * @returns The `.torrent` file's bytes.
+ */
+export function encodeTorrentFile(infoBytes: Uint8Array, outer: OuterFields): Uint8Array {
+  const entries = new Map<string, Uint8Array>([["info", infoBytes]]);
   const put = (key: string, value: unknown) => entries.set(key, encodeBencode(value));
-  const first = meta.announce[0]?.[0];
+  const first = outer.announce[0]?.[0];
   if (first !== undefined) put("announce", first);
-  if (meta.announce.flat().length > 1) put("announce-list", meta.announce);
-  if (meta.urlList.length === 1) put("url-list", meta.urlList[0]);
-  if (meta.urlList.length > 1) put("url-list", meta.urlList);
-  if (meta.comment !== null) put("comment", meta.comment);
-  if (meta.createdBy !== null) put("created by", meta.createdBy);
-  if (meta.creationDate !== null) {
-    put("creation date", Math.floor(meta.creationDate.getTime() / 1000));
+  if (outer.announce.flat().length > 1) put("announce-list", outer.announce);
+  if (outer.urlList.length === 1) put("url-list", outer.urlList[0]);
+  if (outer.urlList.length > 1) put("url-list", outer.urlList);
+  if (outer.comment !== null) put("comment", outer.comment);
+  if (outer.createdBy !== null) put("created by", outer.createdBy);
+  if (outer.creationDate !== null) {
+    put("creation date", Math.floor(outer.creationDate.getTime() / 1000));
   }
-  if (meta.pieceLayers.size > 0) {
-    const layers = [...meta.pieceLayers].map(([root, layer]) =>
+  if (outer.pieceLayers.size > 0) {
+    const layers = [...outer.pieceLayers].map(([root, layer]) =>
       [fromHex(root), encodeBencode(layer)] as const
     );
     entries.set("piece layers", encodeDictOfEncoded(layers));

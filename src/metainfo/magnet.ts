@@ -372,15 +372,20 @@ function isIPv6(host: string): boolean {
   }
 }
 
-/** Percent-decodes a query component with `+` as a space. */
+/** Percent-decodes a query component with `+` as a space; rejects lone surrogates. */
 function decode(raw: string, what: string): string {
+  let text: string;
   try {
-    return decodeURIComponent(raw.replaceAll("+", " "));
+    text = decodeURIComponent(raw.replaceAll("+", " "));
   } catch {
     throw new MagnetError(
       `malformed percent-encoding in ${what}: ${show(raw)}`,
     );
   }
+  if (!text.isWellFormed()) {
+    throw new MagnetError(`lone surrogate in ${what}: ${show(raw)}`);
+  }
+  return text;
 }
 
 /** Percent-encodes a query component, leaving `:` `/` `@` `,` readable. */
