@@ -1,10 +1,6 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { MetainfoError } from "../../src/errors.ts";
-import {
-  assertDistinctPaths,
-  safePath,
-  safePathComponent,
-} from "../../src/metainfo/safe_path.ts";
+import { assertDistinctPaths, safePath, safePathComponent } from "../../src/metainfo/safe_path.ts";
 
 const encoder = new TextEncoder();
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
