@@ -5,10 +5,10 @@
  * @module
  */
 
-import { bytesEqual, compareBytes, toHex, utf8 } from "../bytes.ts";
+import { bytesEqual, compareBytes, toHex } from "../bytes.ts";
 import { MetainfoError } from "../errors.ts";
 import type { Limits } from "../limits.ts";
-import { bencodeKey } from "./bencode.ts";
+import { bencodeKey, keyBytes } from "./bencode_keys.ts";
 import { bytesField, dictField, intField, isDict, own, textField } from "./_fields.ts";
 import { rootFromPieceLayer } from "./merkle.ts";
 import { safePathComponent } from "./safe_path.ts";
@@ -56,7 +56,7 @@ export function filesV2(
           throw new MetainfoError(`"${where}" file entry is not a dictionary`);
         }
         found.push({
-          path: [...path, safePathComponent(key, limits)],
+          path: [...path, safePathComponent(keyBytes(key), limits)],
           node: leaf,
           where,
         });
@@ -65,7 +65,7 @@ export function filesV2(
         }
       } else {
         if (key === "") throw new MetainfoError(`"${where}" has an empty name`);
-        walk(child, [...path, safePathComponent(key, limits)]);
+        walk(child, [...path, safePathComponent(keyBytes(key), limits)]);
       }
     }
   };
@@ -95,6 +95,9 @@ export function filesV2(
       piecesRoot: length > 0 ? root : null,
     });
     pieceCount += Math.ceil(length / pieceLength);
+    if (!Number.isSafeInteger(pieceCount * pieceLength)) {
+      throw new MetainfoError("total length is too large");
+    }
   }
   return { files, pieceCount, singleFile };
 }
@@ -129,28 +132,20 @@ export async function checkPieceLayers(
         `piece layer of "${name}" has ${layer.length} bytes, expected ${count * 32}`,
       );
     }
-    const hashes = Array.from(
-      { length: count },
-      (_, i) => layer.subarray(i * 32, i * 32 + 32),
-    );
-    if (
-      !bytesEqual(
-        await rootFromPieceLayer(hashes, pieceLength),
-        file.piecesRoot,
-      )
-    ) {
-      throw new MetainfoError(
-        `piece layer of "${name}" does not match its pieces root`,
-      );
+    const root = toHex(file.piecesRoot);
+    if (out.has(root)) continue; // files with equal contents share a root and a layer
+    const hashes = Array.from({ length: count }, (_, i) => layer.subarray(i * 32, i * 32 + 32));
+    if (!bytesEqual(await rootFromPieceLayer(hashes, pieceLength), file.piecesRoot)) {
+      throw new MetainfoError(`piece layer of "${name}" does not match its pieces root`);
     }
-    out.set(toHex(file.piecesRoot), layer);
+    out.set(root, layer);
   }
   return out;
 }
 
 /** Dictionary keys in the byte order of their UTF-8 encoding, as BEP 52 requires. */
 function sortedKeys(dict: BencodeDict): string[] {
-  const keyed = Object.keys(dict).map((key) => ({ key, bytes: utf8(key) }));
+  const keyed = Object.keys(dict).map((key) => ({ key, bytes: keyBytes(key) }));
   keyed.sort((a, b) => compareBytes(a.bytes, b.bytes));
   return keyed.map((k) => k.key);
 }

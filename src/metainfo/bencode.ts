@@ -1,13 +1,19 @@
 /**
- * Bencode with the bounds a hostile file needs, over `npm:bencode`.
+ * Bencode with the bounds a hostile file needs.
  *
- * `npm:bencode` does the decoding and encoding; before it sees a byte, a
- * strict, iterative scan here checks the document against {@link Limits}
- * (size, nesting depth, token count, string length, integer size) and the
- * canonical form (no leading zeros, no `-0`, string keys without
- * duplicates), and reports the byte offset of the first fault. The scan also
- * returns where each top-level dictionary value lies, so info hashes are taken
- * over the original bytes of the info dictionary, never over a re-encoding.
+ * Decoding is one iterative pass that checks the document against
+ * {@link Limits} (size, nesting depth, token count, string length, integer
+ * size) and the canonical form (no leading zeros, no `-0`, no duplicate
+ * keys), and reports the byte offset of the first fault. It also returns
+ * where each top-level dictionary value lies, so info hashes are taken over
+ * the original bytes of the info dictionary, never over a re-encoding.
+ *
+ * Dictionary keys become property names losslessly: UTF-8 text (a leading
+ * byte order mark kept), or, for bytes that are not UTF-8, one lone surrogate
+ * U+DC00 + byte per byte, which no UTF-8 text can produce ({@link keyBytes}
+ * turns a name back into its bytes). `npm:bencode`'s decoder is not used:
+ * it strips byte order marks and turns keys holding U+FFFD into hex, so
+ * distinct keys collide and v2 file names change.
  *
  * @example
  * ```ts
@@ -21,11 +27,11 @@
  * @module
  */
 
-import bencode from "npm:bencode@^4";
-import { compareBytes, concatBytes, toHex, utf8 } from "../bytes.ts";
 import { BencodeError } from "../errors.ts";
+import { encodeBencode, encodeDictOfEncoded } from "./bencode_encode.ts";
+import { bencodeKey, keyBytes } from "./bencode_keys.ts";
 import { type Limits, resolveLimits } from "../limits.ts";
-import type { BencodeValue } from "./types.ts";
+import type { BencodeDict, BencodeValue } from "./types.ts";
 
 /** Where a value lies in the input: `bytes.subarray(start, end)`. */
 export interface Span {
@@ -67,36 +73,26 @@ export function decodeBencode(
   bytes: Uint8Array,
   limits: Partial<Limits> = {},
 ): Decoded {
-  const spans = scan(bytes, resolveLimits(limits));
-  return { value: bencode.decode(bytes) as BencodeValue, spans };
+  return scan(bytes, resolveLimits(limits));
 }
 
-/**
- * Encodes a value as canonical bencode (dictionary keys sorted).
- *
- * @param value Numbers (safe integers), strings (as UTF-8), bytes, arrays and
- * plain objects; `undefined` members of objects are left out.
- * @returns The encoded bytes.
- */
-export function encodeBencode(value: unknown): Uint8Array {
-  return bencode.encode(value);
-}
+export { bencodeKey, encodeBencode, encodeDictOfEncoded, keyBytes };
 
 /** One open container during the scan. */
 interface Frame {
   dict: boolean;
   /** Offset of the `d` or `l` that opened it. */
   start: number;
-  /** For dictionaries: the keys seen, to refuse duplicates. */
-  keys: Set<string> | null;
+  /** The list or dictionary being filled. */
+  container: BencodeValue[] | BencodeDict;
   /** For dictionaries: whether the next item is a key. */
   expectKey: boolean;
-  /** For the top-level dictionary: the key whose value comes next. */
+  /** For dictionaries: the key whose value comes next. */
   pendingKey: string | null;
 }
 
-/** Scans and validates the document; returns the top-level value spans. */
-function scan(bytes: Uint8Array, limits: Limits): Map<string, Span> {
+/** Validates and decodes the document; records the top-level value spans. */
+function scan(bytes: Uint8Array, limits: Limits): Decoded {
   const spans = new Map<string, Span>();
   if (bytes.length > limits.maxBencodeBytes) {
     throw new BencodeError(
@@ -109,6 +105,7 @@ function scan(bytes: Uint8Array, limits: Limits): Map<string, Span> {
   let pos = 0;
   let tokens = 0;
   let done = false;
+  let result: BencodeValue | undefined;
   while (pos < bytes.length) {
     if (done) throw new BencodeError("trailing data after the value", pos);
     const frame = stack[stack.length - 1];
@@ -121,7 +118,7 @@ function scan(bytes: Uint8Array, limits: Limits): Map<string, Span> {
       }
       stack.pop();
       pos++;
-      afterValue(frame.start, pos);
+      afterValue(frame.container, frame.start, pos);
       continue;
     }
     if (++tokens > limits.maxBencodeTokens) {
@@ -135,19 +132,18 @@ function scan(bytes: Uint8Array, limits: Limits): Map<string, Span> {
         throw new BencodeError("dictionary key is not a string", pos);
       }
       const [start, end] = readString(bytes, pos, limits);
-      const key = latin1.decode(bytes.subarray(start, end));
+      const key = bencodeKey(bytes.subarray(start, end));
       if (key === "__proto__") {
         throw new BencodeError(
           'dictionary key "__proto__" is not allowed',
           pos,
         );
       }
-      if (frame.keys!.has(key)) {
+      if (Object.hasOwn(frame.container, key)) {
         throw new BencodeError(`duplicate dictionary key "${key}"`, pos);
       }
-      frame.keys!.add(key);
       frame.expectKey = false;
-      if (stack.length === 1) frame.pendingKey = key;
+      frame.pendingKey = key;
       pos = end;
       continue;
     }
@@ -161,24 +157,27 @@ function scan(bytes: Uint8Array, limits: Limits): Map<string, Span> {
       stack.push({
         dict: byte === D,
         start: pos,
-        keys: byte === D ? new Set() : null,
+        container: byte === D ? {} : [],
         expectKey: true,
         pendingKey: null,
       });
       pos++;
       continue;
     }
+    let value: BencodeValue;
     if (byte === I) {
-      pos = readInteger(bytes, pos);
+      [value, pos] = readInteger(bytes, pos);
     } else if (byte >= ZERO && byte <= NINE) {
-      pos = readString(bytes, pos, limits)[1];
+      const [start, end] = readString(bytes, pos, limits);
+      value = bytes.subarray(start, end);
+      pos = end;
     } else {
       throw new BencodeError(
         `unexpected byte 0x${byte.toString(16).padStart(2, "0")}`,
         pos,
       );
     }
-    afterValue(valueStart, pos);
+    afterValue(value, valueStart, pos);
   }
   if (!done) {
     throw new BencodeError(
@@ -186,20 +185,21 @@ function scan(bytes: Uint8Array, limits: Limits): Map<string, Span> {
       bytes.length,
     );
   }
-  return spans;
+  return { value: result!, spans };
 
-  /** Records spans and flips dictionary state after a complete value. */
-  function afterValue(start: number, end: number): void {
+  /** Stores a complete value in its container and records top-level spans. */
+  function afterValue(value: BencodeValue, start: number, end: number): void {
     const frame = stack[stack.length - 1];
     if (!frame) {
+      result = value;
       done = true;
-      return;
-    }
-    if (frame.dict) {
-      if (stack.length === 1 && frame.pendingKey !== null) {
-        spans.set(frame.pendingKey, { start, end });
-        frame.pendingKey = null;
-      }
+    } else if (Array.isArray(frame.container)) {
+      frame.container.push(value);
+    } else {
+      const key = frame.pendingKey!;
+      frame.container[key] = value;
+      if (stack.length === 1) spans.set(key, { start, end });
+      frame.pendingKey = null;
       frame.expectKey = true;
     }
   }
@@ -246,8 +246,8 @@ function readString(
   return [start, end];
 }
 
-/** Reads `i<digits>e` at `pos`; returns the offset after it. */
-function readInteger(bytes: Uint8Array, pos: number): number {
+/** Reads `i<digits>e` at `pos`; returns the value and the offset after it. */
+function readInteger(bytes: Uint8Array, pos: number): [number, number] {
   const begin = pos;
   pos++;
   const negative = bytes[pos] === MINUS;
@@ -272,43 +272,9 @@ function readInteger(bytes: Uint8Array, pos: number): number {
       begin,
     );
   }
-  const text = latin1.decode(bytes.subarray(digitsStart, pos));
-  if (!Number.isSafeInteger(Number(text))) {
+  const value = Number(latin1.decode(bytes.subarray(begin + 1, pos)));
+  if (!Number.isSafeInteger(value)) {
     throw new BencodeError("integer is too large", begin);
   }
-  return pos + 1;
-}
-
-/**
- * The property name `npm:bencode` gives a dictionary key with these bytes:
- * the UTF-8 text, or lower-case hex when the bytes are not clean UTF-8.
- * Use it to look up keys that are binary, like BEP 52 pieces roots.
- */
-export function bencodeKey(bytes: Uint8Array): string {
-  const text = lenientUtf8.decode(bytes);
-  return text.includes("\uFFFD") ? toHex(bytes) : text;
-}
-
-const lenientUtf8 = new TextDecoder();
-
-/**
- * Encodes a dictionary whose values are already bencoded, keys in byte
- * order: how a torrent keeps its info dictionary's original bytes, and how
- * binary keys (BEP 52 pieces roots) are written.
- *
- * @param entries Pairs of key (text or raw bytes) and encoded value.
- * @returns The encoded dictionary.
- */
-export function encodeDictOfEncoded(
-  entries: Iterable<readonly [string | Uint8Array, Uint8Array]>,
-): Uint8Array {
-  const keyed = [...entries].map(([key, value]) => ({
-    key: typeof key === "string" ? utf8(key) : key,
-    value,
-  }));
-  keyed.sort((a, b) => compareBytes(a.key, b.key));
-  const parts: Uint8Array[] = [utf8("d")];
-  for (const { key, value } of keyed) parts.push(utf8(`${key.length}:`), key, value);
-  parts.push(utf8("e"));
-  return concatBytes(parts);
+  return [value, pos + 1];
 }

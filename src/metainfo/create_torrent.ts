@@ -106,12 +106,12 @@ export async function createTorrent(
     const roots = await hasher.addFile(file);
     v1Files.push({ length: file.length, path: file.path });
     putInTree(tree, single ? [name] : file.path, file.length, roots.root);
-    // Like libtorrent, a hybrid pads every file to a piece boundary, the last one too.
-    const pad = version === "hybrid"
+    // Like libtorrent, a multi-file hybrid pads every file to a piece boundary, the last one too.
+    const pad = version === "hybrid" && !single
       ? (pieceLength - (file.length % pieceLength)) % pieceLength
       : 0;
     if (pad > 0) {
-      hasher.addPadding(pad);
+      await hasher.addPadding(pad);
       v1Files.push({ attr: "p", length: pad, path: [".pad", String(pad)] });
     }
   }

@@ -97,7 +97,7 @@ export function parseMagnet(uri: string): Magnet {
     seen.add(kind + value);
     list.push(value);
   };
-  const ranges: [number, number][] = [];
+  const selection: Selection = { ranges: [], count: 0 };
   for (const part of uri.slice(8).split("&")) {
     if (part === "") continue;
     const eq = part.indexOf("=");
@@ -125,7 +125,7 @@ export function parseMagnet(uri: string): Magnet {
         break;
       }
       case "so":
-        readSelect(ranges, key, value);
+        readSelect(selection, key, value);
         break;
       case "xl": {
         const n = /^\d+$/.test(value) ? Number(value) : NaN;
@@ -149,7 +149,7 @@ export function parseMagnet(uri: string): Magnet {
       `no "xt" parameter with urn:btih: or urn:btmh: (needs an info hash)`,
     );
   }
-  if (ranges.length > 0) m.select = expand(ranges);
+  if (selection.ranges.length > 0) m.select = expand(selection.ranges);
   return m;
 }
 
@@ -277,9 +277,14 @@ function btih(key: string, text: string): string {
   );
 }
 
-/** Adds the ranges of a BEP 53 `so` list (`0,2,4-6`) to `ranges`. */
-function readSelect(ranges: [number, number][], key: string, value: string) {
-  let count = ranges.reduce((sum, [lo, hi]) => sum + hi - lo + 1, 0);
+/** The `so` ranges read so far, and how many indexes they cover. */
+interface Selection {
+  ranges: [number, number][];
+  count: number;
+}
+
+/** Adds the ranges of a BEP 53 `so` list (`0,2,4-6`) to the selection. */
+function readSelect(selection: Selection, key: string, value: string) {
   for (const item of value.split(",")) {
     const match = /^(\d+)(?:-(\d+))?$/.exec(item);
     const lo = Number(match?.[1]);
@@ -292,13 +297,13 @@ function readSelect(ranges: [number, number][], key: string, value: string) {
     if (hi < lo) {
       throw new MagnetError(`"${key}" has a reversed range ${show(item)}`);
     }
-    count += hi - lo + 1;
-    if (count > MAX_SELECT) {
+    selection.count += hi - lo + 1;
+    if (selection.count > MAX_SELECT) {
       throw new MagnetError(
         `"${key}" selects more than ${MAX_SELECT} files: ${show(value)}`,
       );
     }
-    ranges.push([lo, hi]);
+    selection.ranges.push([lo, hi]);
   }
 }
 

@@ -155,7 +155,14 @@ export async function parseInfo(
       );
     }
   }
-  if (v1 && v2) checkHybrid(v1.files, v2.files);
+  if (v1 && v2) {
+    checkHybrid(v1.files, v2.files);
+    if (pieceCount !== v2.pieceCount) {
+      throw new MetainfoError(
+        `hybrid torrent has ${pieceCount} v1 pieces but ${v2.pieceCount} v2 pieces`,
+      );
+    }
+  }
   if (v2) pieceCount = v2.pieceCount;
   const files = v1 ? withRoots(v1.files, v2?.files) : v2!.files;
   const real = files.filter((f) => !f.padding);

@@ -83,7 +83,7 @@ Deno.test("create, info --json and magnet agree on one torrent", async () => {
   const human = await run("info", out);
   assert.match(human.out, /version: +hybrid/);
   assert.match(human.out, /pieces: +17\n/);
-  assert.match(human.out, /files \(2\):\n +300000  album\/01\.flac/);
+  assert.match(human.out, /files \(2\):\n +300000 {2}album\/01\.flac/);
 
   const magnet = await run("magnet", out);
   assert.equal(magnet.code, 0);

@@ -5,6 +5,7 @@ import {
   decodeBencode,
   encodeBencode,
   encodeDictOfEncoded,
+  keyBytes,
 } from "../../src/metainfo/bencode.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -89,11 +90,37 @@ Deno.test("keeps pre-encoded values and binary keys byte for byte", () => {
   );
 });
 
-Deno.test("bencodeKey names binary keys as npm:bencode does", () => {
+Deno.test("keys are named losslessly: binary keys, byte order marks, U+FFFD", () => {
   const binary = new Uint8Array([0xff, 0x00, 0x10]);
-  const decoded = decodeBencode(encodeDictOfEncoded([[binary, text("i1e")], ["ok", text("i2e")]]))
-    .value as Record<string, number>;
+  const decoded = decodeBencode(encodeDictOfEncoded([
+    [binary, text("i1e")],
+    ["ff0010", text("i2e")],
+    ["\ufeffa", text("i3e")],
+    ["a", text("i4e")],
+    ["\ufffd", text("i5e")],
+  ])).value as Record<string, number>;
   assert.equal(decoded[bencodeKey(binary)], 1);
-  assert.equal(decoded[bencodeKey(text("ok"))], 2);
-  assert.equal(bencodeKey(binary), "ff0010");
+  assert.equal(decoded["ff0010"], 2);
+  assert.equal(decoded["\ufeffa"], 3);
+  assert.equal(decoded["a"], 4);
+  assert.equal(decoded["\ufffd"], 5);
+  assert.equal(bencodeKey(binary), "\udcff\udc00\udc10");
+  assert.deepEqual(keyBytes(bencodeKey(binary)), binary);
+  // Re-encoding restores every key's bytes in byte order.
+  assert.deepEqual(
+    encodeBencode(decoded),
+    encodeDictOfEncoded([
+      [binary, text("i1e")],
+      ["ff0010", text("i2e")],
+      ["\ufeffa", text("i3e")],
+      ["a", text("i4e")],
+      ["\ufffd", text("i5e")],
+    ]),
+  );
+});
+
+Deno.test("refuses integers that are not safe when encoding", () => {
+  assert.throws(() => encodeBencode(2 ** 53), TypeError);
+  assert.throws(() => encodeBencode(1.5), TypeError);
+  assert.throws(() => encodeBencode(Symbol("x")), TypeError);
 });
