@@ -7,7 +7,7 @@
  * @module
  */
 
-/** Bounds on what the library accepts from files and the network. */
+/** Bounds on what the library accepts from files and the network, and how long it waits. */
 export interface Limits {
   /** Largest bencoded document (a `.torrent` file, a tracker reply), in bytes. */
   maxBencodeBytes: number;
@@ -21,12 +21,45 @@ export interface Limits {
   maxTorrentFiles: number;
   /** Longest path component kept from a torrent, in UTF-8 bytes; longer ones are shortened. */
   maxPathComponentBytes: number;
+  /** Largest info dictionary fetched from peers (BEP 9), in bytes. */
+  maxMetadataBytes: number;
+  /** Largest peer wire message other than a bitfield, length prefix excluded, in bytes. */
+  maxMessageBytes: number;
+  /** Largest block a peer may request, in bytes. */
+  maxRequestBytes: number;
+  /** Most requests a peer may have queued with us; more closes it. Advertised as `reqq`. */
+  maxPeerRequests: number;
+  /** Most requests we keep outstanding to one peer, whatever its rate. */
+  maxRequestsPerPeer: number;
+  /** Most connections per torrent. */
+  maxConnectionsPerTorrent: number;
+  /** Most connections for the whole client. */
+  maxConnections: number;
+  /** Most outgoing connection attempts in flight at once. */
+  maxHalfOpen: number;
+  /** Bytes of data received but not yet written to storage, per torrent; reading pauses above it. */
+  maxPendingWriteBytes: number;
+  /** Milliseconds to complete the handshake after connecting. */
+  handshakeTimeoutMs: number;
+  /** Milliseconds without any message before a peer is dropped. */
+  idleTimeoutMs: number;
+  /** Milliseconds between keep-alives we send when otherwise silent. */
+  keepAliveIntervalMs: number;
+  /** Milliseconds a requested block may take before it is requested elsewhere. */
+  requestTimeoutMs: number;
+  /** Milliseconds to wait for a tracker's answer. */
+  trackerTimeoutMs: number;
+  /** Largest tracker response body, in bytes. */
+  maxTrackerResponseBytes: number;
+  /** Times a peer may send data that fails a hash check before it is banned. */
+  maxHashFailures: number;
+  /** Open file handles the filesystem storage keeps per torrent. */
+  maxOpenFiles: number;
 }
 
 /**
- * The defaults: generous for real torrents (the largest public ones have a
- * few hundred thousand files and some tens of MiB of metadata), small enough
- * that a hostile file cannot exhaust memory or the stack.
+ * The defaults: generous for real torrents and fast links, small enough
+ * that a hostile file or peer cannot exhaust memory, the stack or our time.
  *
  * @example
  * ```ts
@@ -41,6 +74,23 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
   maxBencodeStringBytes: 48 * 1024 * 1024,
   maxTorrentFiles: 1_000_000,
   maxPathComponentBytes: 255,
+  maxMetadataBytes: 10 * 1024 * 1024,
+  maxMessageBytes: 1024 * 1024,
+  maxRequestBytes: 16 * 1024,
+  maxPeerRequests: 2000,
+  maxRequestsPerPeer: 500,
+  maxConnectionsPerTorrent: 50,
+  maxConnections: 200,
+  maxHalfOpen: 20,
+  maxPendingWriteBytes: 64 * 1024 * 1024,
+  handshakeTimeoutMs: 10_000,
+  idleTimeoutMs: 120_000,
+  keepAliveIntervalMs: 60_000,
+  requestTimeoutMs: 20_000,
+  trackerTimeoutMs: 15_000,
+  maxTrackerResponseBytes: 4 * 1024 * 1024,
+  maxHashFailures: 2,
+  maxOpenFiles: 64,
 });
 
 /**

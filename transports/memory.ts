@@ -1,0 +1,152 @@
+/**
+ * In-memory connections for fast, deterministic tests: a connected `Conn`
+ * pair, and a `Transport` whose listeners live in one process.
+ *
+ * @module
+ */
+
+import type { Conn, DialOptions, Listener, ListenOptions, PeerAddress, Transport } from "./mod.ts";
+
+/**
+ * Two connected ends: what one writes, the other reads. Closing one end lets
+ * the other read what was already written, then its stream ends and it
+ * closes too.
+ *
+ * @example
+ * ```ts
+ * import { memoryConnPair } from "./memory.ts";
+ * const [a, b] = memoryConnPair();
+ * const writer = a.writable.getWriter();
+ * await writer.write(new Uint8Array([1, 2, 3]));
+ * const { value } = await b.readable.getReader().read();
+ * console.assert(value?.length === 3);
+ * a.close();
+ * await b.closed;
+ * ```
+ */
+export function memoryConnPair(
+  addresses: [PeerAddress | null, PeerAddress | null] = [null, null],
+): [Conn, Conn] {
+  const ab = new TransformStream<Uint8Array, Uint8Array>();
+  const ba = new TransformStream<Uint8Array, Uint8Array>();
+  return [
+    new MemoryConn(ba.readable, ab.writable, addresses[1]),
+    new MemoryConn(ab.readable, ba.writable, addresses[0]),
+  ];
+}
+
+/** One end of an in-memory pair. */
+class MemoryConn implements Conn {
+  readonly transport = "memory" as const;
+  readonly remoteAddress: PeerAddress | null;
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<Uint8Array>;
+  readonly closed: Promise<void>;
+  #done = false;
+  #resolve: () => void;
+  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #writer: WritableStreamDefaultWriter<Uint8Array>;
+
+  constructor(
+    incoming: ReadableStream<Uint8Array>,
+    outgoing: WritableStream<Uint8Array>,
+    remote: PeerAddress | null,
+  ) {
+    this.remoteAddress = remote;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.closed = promise;
+    this.#resolve = resolve;
+    this.#reader = incoming.getReader();
+    this.#writer = outgoing.getWriter();
+    this.readable = new ReadableStream({
+      pull: async (controller) => {
+        const { value, done } = await this.#reader.read().catch(() => ({
+          value: undefined,
+          done: true as const,
+        }));
+        if (done) {
+          controller.close();
+          this.close();
+        } else {
+          controller.enqueue(value);
+        }
+      },
+      cancel: () => this.close(),
+    }, { highWaterMark: 0 });
+    this.writable = new WritableStream({
+      write: (chunk) => {
+        if (this.#done) throw new Error("Connection closed");
+        return this.#writer.write(chunk.slice());
+      },
+      close: () => this.close(),
+      abort: () => this.close(),
+    });
+  }
+
+  close(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#writer.close().catch(() => {});
+    this.#reader.cancel().catch(() => {});
+    this.#resolve();
+  }
+}
+
+/**
+ * A transport whose listeners are reachable only from transports made by
+ * the same {@link MemoryNetwork}.
+ */
+export class MemoryNetwork {
+  #listeners = new Map<number, (conn: Conn) => void>();
+  #nextPort = 10000;
+
+  /** A transport on this network, dialling from `host`. */
+  transport(host = "127.0.0.1"): Transport {
+    return {
+      name: "memory",
+      dial: (address, options) => this.#dial(host, address, options),
+      listen: (options) => Promise.resolve(this.#listen(host, options)),
+    };
+  }
+
+  #dial(host: string, address: PeerAddress, options: DialOptions = {}): Promise<Conn> {
+    options.signal?.throwIfAborted();
+    const accept = this.#listeners.get(address.port);
+    if (!accept) return Promise.reject(new Error(`Connection refused: ${address.port}`));
+    const [ours, theirs] = memoryConnPair([{ host, port: this.#nextPort++ }, address]);
+    accept(theirs);
+    return Promise.resolve(ours);
+  }
+
+  #listen(host: string, options: ListenOptions = {}): Listener {
+    const port = options.port || this.#nextPort++;
+    if (this.#listeners.has(port)) throw new Error(`Address in use: ${port}`);
+    const queue: Conn[] = [];
+    let wake: (() => void) | null = null;
+    let open = true;
+    this.#listeners.set(port, (conn) => {
+      queue.push(conn);
+      wake?.();
+    });
+    const close = () => {
+      open = false;
+      this.#listeners.delete(port);
+      wake?.();
+    };
+    return {
+      address: { host: options.host ?? host, port },
+      close,
+      async *[Symbol.asyncIterator]() {
+        while (open) {
+          const conn = queue.shift();
+          if (conn) {
+            yield conn;
+            continue;
+          }
+          await new Promise<void>((resolve) => wake = resolve);
+          wake = null;
+        }
+      },
+    };
+  }
+}
