@@ -9,6 +9,7 @@
  */
 
 import { type Command, type Io, UsageError } from "./_cli.ts";
+import { bencodeCommand } from "./bencode.ts";
 import { createCommand } from "./create.ts";
 import { infoCommand } from "./info.ts";
 import { magnetCommand } from "./magnet.ts";
@@ -18,6 +19,7 @@ export const commands: Record<string, Command> = {
   info: infoCommand,
   create: createCommand,
   magnet: magnetCommand,
+  bencode: bencodeCommand,
 };
 
 const usage = `Usage: torrent <command> [options]

@@ -174,3 +174,33 @@ Deno.test("the deno task runs the CLI as a process with its exit codes", async (
   assert.equal((await task("info")).code, 2);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("bencode prints any bencoded file as JSON, binary strings as hex", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cli-bencode-" });
+  const file = `${dir}/reply.bencode`;
+  const bytes = new Uint8Array([
+    ...new TextEncoder().encode("d8:intervali1800e5:peers6:"),
+    127,
+    0,
+    0,
+    1,
+    0x1a,
+    0xe1,
+    ...new TextEncoder().encode("1:"),
+    0xff,
+    ...new TextEncoder().encode("li-1e0:ee"),
+  ]);
+  await Deno.writeFile(file, bytes);
+  const result = await run("bencode", file);
+  assert.equal(result.code, 0, result.err);
+  assert.deepEqual(JSON.parse(result.out), {
+    interval: 1800,
+    peers: { hex: "7f0000011ae1" },
+    "hex:ff": [-1, ""],
+  });
+  await Deno.writeFile(file, new TextEncoder().encode("d1:ai1e"));
+  const bad = await run("bencode", file);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /Cannot decode bencode at byte 7: truncated/);
+  await Deno.remove(dir, { recursive: true });
+});
