@@ -367,6 +367,13 @@ const SOURCES = ["single.bin", "folder"] as const;
 const VERSIONS: readonly TorrentVersion[] = [1, 2, "hybrid"];
 const LT_VERSION = { 1: "v1", 2: "v2", hybrid: "hybrid" } as const;
 
+/** Every version, piece length and source, as one list of cases. */
+const GRID = VERSIONS.flatMap((version) =>
+  PIECE_LENGTHS.flatMap((pieceLength) =>
+    SOURCES.map((source) => ({ version, pieceLength, source }))
+  )
+);
+
 /** Creates a torrent with libtorrent and returns its path. */
 async function ltCreate(
   dir: string,
@@ -468,17 +475,13 @@ Deno.test({
   ignore: !(have.libtorrent && have.transmissionShow),
   fn: () =>
     withData(async (dir) => {
-      for (const version of VERSIONS) {
-        for (const pieceLength of PIECE_LENGTHS) {
-          for (const source of SOURCES) {
-            const out = await ltCreate(dir, source, version, pieceLength);
-            const what = `libtorrent ${LT_VERSION[version]} ${pieceLength} ${source}`;
-            const meta = await crossCheck(out, source, what);
-            assert.equal(meta.version, version, `${what}: version`);
-            assert.equal(meta.pieceLength, pieceLength);
-            assert.equal(meta.private, pieceLength === PRIVATE_PIECE_LENGTH);
-          }
-        }
+      for (const { version, pieceLength, source } of GRID) {
+        const out = await ltCreate(dir, source, version, pieceLength);
+        const what = `libtorrent ${LT_VERSION[version]} ${pieceLength} ${source}`;
+        const meta = await crossCheck(out, source, what);
+        assert.equal(meta.version, version, `${what}: version`);
+        assert.equal(meta.pieceLength, pieceLength);
+        assert.equal(meta.private, pieceLength === PRIVATE_PIECE_LENGTH);
       }
     }),
 });
@@ -512,18 +515,14 @@ Deno.test({
   ignore: !(have.libtorrent && have.transmissionShow),
   fn: () =>
     withData(async (dir) => {
-      for (const version of VERSIONS) {
-        for (const pieceLength of PIECE_LENGTHS) {
-          for (const source of SOURCES) {
-            const out = await ourTorrent(dir, source, version, pieceLength);
-            const what = `ours ${version} ${pieceLength} ${source}`;
-            // `_libtorrent.py info` fails for piece layers that do not hash to the pieces roots.
-            const meta = await crossCheck(out, source, what);
-            assert.equal(meta.version, version, `${what}: version`);
-            assert.deepEqual(meta.announce, TRACKERS);
-            assert.deepEqual(meta.urlList, WEB_SEEDS);
-          }
-        }
+      for (const { version, pieceLength, source } of GRID) {
+        const out = await ourTorrent(dir, source, version, pieceLength);
+        const what = `ours ${version} ${pieceLength} ${source}`;
+        // `_libtorrent.py info` fails for piece layers that do not hash to the pieces roots.
+        const meta = await crossCheck(out, source, what);
+        assert.equal(meta.version, version, `${what}: version`);
+        assert.deepEqual(meta.announce, TRACKERS);
+        assert.deepEqual(meta.urlList, WEB_SEEDS);
       }
     }),
 });
@@ -534,20 +533,16 @@ Deno.test({
   fn: () =>
     withData(async (dir) => {
       const mismatches: string[] = [];
-      for (const version of VERSIONS) {
-        for (const pieceLength of PIECE_LENGTHS) {
-          for (const source of SOURCES) {
-            const theirs = await ltInfo(await ltCreate(dir, source, version, pieceLength));
-            const ours = await parseTorrent(
-              await Deno.readFile(await ourTorrent(dir, source, version, pieceLength)),
-            );
-            const what = `${LT_VERSION[version]} ${pieceLength} ${source}`;
-            if (ours.infoHash !== theirs.v1 || ours.infoHashV2 !== theirs.v2) {
-              mismatches.push(
-                `${what}: ours ${ours.infoHash}/${ours.infoHashV2}, libtorrent ${theirs.v1}/${theirs.v2}`,
-              );
-            }
-          }
+      for (const { version, pieceLength, source } of GRID) {
+        const theirs = await ltInfo(await ltCreate(dir, source, version, pieceLength));
+        const ours = await parseTorrent(
+          await Deno.readFile(await ourTorrent(dir, source, version, pieceLength)),
+        );
+        const what = `${LT_VERSION[version]} ${pieceLength} ${source}`;
+        if (ours.infoHash !== theirs.v1 || ours.infoHashV2 !== theirs.v2) {
+          mismatches.push(
+            `${what}: ours ${ours.infoHash}/${ours.infoHashV2}, libtorrent ${theirs.v1}/${theirs.v2}`,
+          );
         }
       }
       assert.deepEqual(mismatches, [], "info hashes differ from libtorrent's");

@@ -8,35 +8,18 @@
  *   name and file paths its `expected.json` entry lists, and no component of
  *   any path is unsafe.
  *
- * Entries with a `todo` field record a defect the library accepted when the
- * fixture was written; their tests are named `TODO(src bug)` and fail until
- * it is fixed.
- *
  * @module
  */
 
 import { deepStrictEqual, fail, match, ok, rejects, strictEqual } from "node:assert/strict";
 import { BencodeError, MetainfoError } from "../../src/errors.ts";
 import { parseTorrent } from "../../src/metainfo/parse_torrent.ts";
+import type { BadExpectation, PathExpectation } from "../fixtures/_expectations.ts";
 
 const BAD_DIR = new URL("../fixtures/bad/", import.meta.url);
 const PATHS_DIR = new URL("../fixtures/paths/", import.meta.url);
 
 const CLASSES = { BencodeError, MetainfoError } as const;
-
-interface BadExpectation {
-  class: keyof typeof CLASSES;
-  message: string;
-  defect: string;
-  todo?: string;
-}
-
-interface PathExpectation {
-  name: string;
-  files: string[][];
-  about: string;
-  todo?: string;
-}
 
 async function readExpected<T>(dir: URL): Promise<Record<string, T>> {
   return JSON.parse(await Deno.readTextFile(new URL("expected.json", dir)));
@@ -48,12 +31,6 @@ async function torrentsIn(dir: URL): Promise<string[]> {
     if (entry.isFile && entry.name.endsWith(".torrent")) names.push(entry.name);
   }
   return names.sort();
-}
-
-/** The test name: TODO cases say so up front, with what goes wrong today. */
-function title(kind: string, file: string, about: string, todo: string | undefined): string {
-  const base = `${kind} ${file}: ${about}`;
-  return todo === undefined ? base : `TODO(src bug) ${base} -- today: ${todo}`;
 }
 
 // deno-lint-ignore no-control-regex
@@ -132,7 +109,7 @@ Deno.test("bad fixtures: every expected.json entry is well-formed", () => {
 });
 
 for (const [file, expect] of Object.entries(badExpected)) {
-  Deno.test(title("bad fixture", file, expect.defect, expect.todo), async () => {
+  Deno.test(`bad fixture ${file}: ${expect.defect}`, async () => {
     const bytes = await Deno.readFile(new URL(file, BAD_DIR));
     await rejects(() => parseTorrent(bytes), (error: unknown) => {
       const cls = CLASSES[expect.class];
@@ -170,7 +147,7 @@ Deno.test("path fixtures: the safety check itself flags unsafe components", () =
 });
 
 for (const [file, expect] of Object.entries(pathsExpected)) {
-  Deno.test(title("path fixture", file, expect.about, expect.todo), async () => {
+  Deno.test(`path fixture ${file}: ${expect.about}`, async () => {
     const meta = await parseTorrent(await Deno.readFile(new URL(file, PATHS_DIR)));
     strictEqual(meta.name, expect.name);
     deepStrictEqual(

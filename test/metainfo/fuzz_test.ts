@@ -177,11 +177,7 @@ async function madeTorrents(): Promise<Uint8Array[]> {
   return out;
 }
 
-/**
- * Every `*.torrent` under test/fixtures/ (torrents/, bad/, paths/ ...), sorted,
- * small enough, leaving out those an `expected.json` beside them marks `todo`
- * (known library bugs, tracked by bad_fixtures_test.ts).
- */
+/** Every `*.torrent` under test/fixtures/ (torrents/, bad/, paths/ ...) small enough, sorted. */
 async function fixtureTorrents(): Promise<Uint8Array[]> {
   const found: string[] = [];
   const walk = async (dir: URL): Promise<void> => {
@@ -202,24 +198,10 @@ async function fixtureTorrents(): Promise<Uint8Array[]> {
   found.sort();
   const out: Uint8Array[] = [];
   for (const href of found) {
-    if (await isTodo(new URL(href))) continue;
     const bytes = await Deno.readFile(new URL(href));
     if (bytes.length > 0 && bytes.length <= MAX_CORPUS_BYTES) out.push(bytes);
   }
   return out;
-}
-
-/** Whether the `expected.json` beside a fixture gives it a `todo`. */
-async function isTodo(file: URL): Promise<boolean> {
-  let expected: Record<string, { todo?: string }>;
-  try {
-    expected = JSON.parse(await Deno.readTextFile(new URL("expected.json", file)));
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-  const name = decodeURIComponent(file.pathname.slice(file.pathname.lastIndexOf("/") + 1));
-  return expected[name]?.todo !== undefined;
 }
 
 const V1 = "c12fe1c06bba254a9dc9f519b335aa7c1367a88a";
