@@ -4,13 +4,18 @@
  * @module
  */
 
-import type { FileSystem } from "./types.ts";
+import type { FileHandle, FileSystem } from "./types.ts";
 
 /** Deno's filesystem. */
 export const denoFileSystem: FileSystem = {
   async stat(path) {
     const info = await Deno.stat(path);
-    return { isFile: info.isFile, isDirectory: info.isDirectory, size: info.size };
+    return {
+      isFile: info.isFile,
+      isDirectory: info.isDirectory,
+      size: info.size,
+      mtime: info.mtime?.getTime() ?? null,
+    };
   },
   async readDir(path) {
     const entries = [];
@@ -42,4 +47,76 @@ export const denoFileSystem: FileSystem = {
   },
   readFile: (path) => Deno.readFile(path),
   writeFile: (path, data) => Deno.writeFile(path, data),
+  async open(path, options = {}) {
+    const write = options.write ?? false;
+    const file = await Deno.open(path, {
+      read: true,
+      write,
+      create: write && (options.create ?? false),
+      truncate: write && (options.truncate ?? false),
+    });
+    return new DenoFileHandle(file);
+  },
+  mkdir: (path) => Deno.mkdir(path, { recursive: true }),
+  rename: (from, to) => Deno.rename(from, to),
+  async syncDir(path) {
+    if (Deno.build.os === "windows") return;
+    const dir = await Deno.open(path, { read: true });
+    try {
+      await dir.sync();
+    } finally {
+      dir.close();
+    }
+  },
 };
+
+/**
+ * A Deno file with positional calls. Deno has no `pread`/`pwrite`, so each
+ * call seeks and then reads or writes; calls on one handle run one at a
+ * time so that a seek is never separated from its read.
+ */
+class DenoFileHandle implements FileHandle {
+  #file: Deno.FsFile;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(file: Deno.FsFile) {
+    this.#file = file;
+  }
+
+  read(buffer: Uint8Array, position: number): Promise<number> {
+    return this.#serial(async () => {
+      await this.#file.seek(position, Deno.SeekMode.Start);
+      let done = 0;
+      while (done < buffer.length) {
+        const n = await this.#file.read(buffer.subarray(done));
+        if (n === null) break;
+        done += n;
+      }
+      return done;
+    });
+  }
+
+  write(data: Uint8Array, position: number): Promise<void> {
+    return this.#serial(async () => {
+      await this.#file.seek(position, Deno.SeekMode.Start);
+      for (let done = 0; done < data.length;) {
+        done += await this.#file.write(data.subarray(done));
+      }
+    });
+  }
+
+  sync(): Promise<void> {
+    return this.#serial(() => this.#file.sync());
+  }
+
+  close(): Promise<void> {
+    return this.#serial(() => Promise.resolve(this.#file.close()));
+  }
+
+  /** Runs `op` after every call made before it has settled. */
+  #serial<T>(op: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(op);
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+}
