@@ -7,6 +7,9 @@
 
 import type { Conn, DialOptions, Listener, ListenOptions, PeerAddress, Transport } from "./mod.ts";
 
+/** Bytes each direction holds before writes wait for the reader, as a socket's buffers do. */
+const BUFFER_BYTES = 64 * 1024;
+
 /**
  * Two connected ends: what one writes, the other reads. Closing one end lets
  * the other read what was already written, then its stream ends and it
@@ -27,8 +30,9 @@ import type { Conn, DialOptions, Listener, ListenOptions, PeerAddress, Transport
 export function memoryConnPair(
   addresses: [PeerAddress | null, PeerAddress | null] = [null, null],
 ): [Conn, Conn] {
-  const ab = new TransformStream<Uint8Array, Uint8Array>();
-  const ba = new TransformStream<Uint8Array, Uint8Array>();
+  const buffer = { highWaterMark: BUFFER_BYTES, size: (chunk: Uint8Array) => chunk.byteLength };
+  const ab = new TransformStream<Uint8Array, Uint8Array>({}, undefined, buffer);
+  const ba = new TransformStream<Uint8Array, Uint8Array>({}, undefined, buffer);
   return [
     new MemoryConn(ba.readable, ab.writable, addresses[1]),
     new MemoryConn(ab.readable, ba.writable, addresses[0]),
@@ -43,7 +47,11 @@ class MemoryConn implements Conn {
   readonly writable: WritableStream<Uint8Array>;
   readonly closed: Promise<void>;
   #done = false;
-  #resolve: () => void;
+  #resolve!: () => void;
+  #rejectWrites!: (error: Error) => void;
+  #closing = new Promise<never>((_, reject) => {
+    this.#rejectWrites = reject;
+  });
   #reader: ReadableStreamDefaultReader<Uint8Array>;
   #writer: WritableStreamDefaultWriter<Uint8Array>;
 
@@ -53,9 +61,10 @@ class MemoryConn implements Conn {
     remote: PeerAddress | null,
   ) {
     this.remoteAddress = remote;
-    const { promise, resolve } = Promise.withResolvers<void>();
-    this.closed = promise;
-    this.#resolve = resolve;
+    this.closed = new Promise((resolve) => {
+      this.#resolve = resolve; // Not Promise.withResolvers: Node 20 lacks it.
+    });
+    this.#closing.catch(() => {});
     this.#reader = incoming.getReader();
     this.#writer = outgoing.getWriter();
     this.readable = new ReadableStream({
@@ -72,11 +81,12 @@ class MemoryConn implements Conn {
         }
       },
       cancel: () => this.close(),
-    }, { highWaterMark: 0 });
+    }, { highWaterMark: 1 }); // One read pending at all times notices the peer closing.
     this.writable = new WritableStream({
       write: (chunk) => {
         if (this.#done) throw new Error("Connection closed");
-        return this.#writer.write(chunk.slice());
+        // A write still waiting for the reader fails when this end closes.
+        return Promise.race([this.#writer.write(chunk.slice()), this.#closing]);
       },
       close: () => this.close(),
       abort: () => this.close(),
@@ -88,6 +98,7 @@ class MemoryConn implements Conn {
     this.#done = true;
     this.#writer.close().catch(() => {});
     this.#reader.cancel().catch(() => {});
+    this.#rejectWrites(new Error("Connection closed"));
     this.#resolve();
   }
 }
@@ -109,13 +120,15 @@ export class MemoryNetwork {
     };
   }
 
-  #dial(host: string, address: PeerAddress, options: DialOptions = {}): Promise<Conn> {
+  async #dial(host: string, address: PeerAddress, options: DialOptions = {}): Promise<Conn> {
+    options.signal?.throwIfAborted();
+    await null; // Connecting takes a turn, as on a network: an abort right after dial() counts.
     options.signal?.throwIfAborted();
     const accept = this.#listeners.get(address.port);
-    if (!accept) return Promise.reject(new Error(`Connection refused: ${address.port}`));
+    if (!accept) throw new Error(`Connection refused: ${address.port}`);
     const [ours, theirs] = memoryConnPair([{ host, port: this.#nextPort++ }, address]);
     accept(theirs);
-    return Promise.resolve(ours);
+    return ours;
   }
 
   #listen(host: string, options: ListenOptions = {}): Listener {
