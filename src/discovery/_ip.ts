@@ -1,0 +1,42 @@
+/**
+ * IP address text for peers decoded from compact bytes, and recognising IP
+ * literals.
+ *
+ * @module
+ */
+
+/** Dotted-quad text of 4 bytes. */
+export function formatIPv4(bytes: Uint8Array): string {
+  return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
+}
+
+/**
+ * RFC 5952 text of 16 bytes: lower case, leading zeros dropped, the longest
+ * run of two or more zero groups written `::`. An IPv4-mapped address
+ * (`::ffff:a.b.c.d`) becomes plain IPv4.
+ */
+export function formatIPv6(bytes: Uint8Array): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return formatIPv4(bytes.subarray(12, 16));
+  }
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8;) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
+    i = j > i ? j : i + 1;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart === -1) return hex.join(":");
+  const head = hex.slice(0, bestStart).join(":");
+  const tail = hex.slice(bestStart + bestLength).join(":");
+  return `${head}::${tail}`;
+}
+
+/** True for an IPv4 dotted quad or an IPv6 literal (without brackets); false for host names. */
+export function isIPLiteral(host: string): boolean {
+  return host.includes(":") || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(host);
+}
