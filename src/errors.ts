@@ -12,6 +12,8 @@ export class BencodeError extends SyntaxError {
   readonly offset: number;
 
   /**
+   * Makes the error.
+   *
    * @param message What is wrong.
    * @param offset Byte offset in the input.
    */
@@ -24,7 +26,11 @@ export class BencodeError extends SyntaxError {
 
 /** A `.torrent` file (or info dictionary) that is well-formed bencode but not a valid torrent. */
 export class MetainfoError extends SyntaxError {
-  /** @param message What is wrong, naming the field. */
+  /**
+   * Makes the error.
+   *
+   * @param message What is wrong, naming the field.
+   */
   constructor(message: string) {
     super(`Cannot parse torrent: ${message}`);
     this.name = "MetainfoError";
@@ -33,7 +39,11 @@ export class MetainfoError extends SyntaxError {
 
 /** A magnet URI that cannot be parsed. */
 export class MagnetError extends SyntaxError {
-  /** @param message What is wrong, naming the parameter. */
+  /**
+   * Makes the error.
+   *
+   * @param message What is wrong, naming the parameter.
+   */
   constructor(message: string) {
     super(`Cannot parse magnet URI: ${message}`);
     this.name = "MagnetError";

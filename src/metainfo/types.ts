@@ -14,6 +14,7 @@ export type BencodeValue =
 
 /** A decoded bencode dictionary. */
 export interface BencodeDict {
+  /** A member, named as `bencodeKey` names its key. */
   [key: string]: BencodeValue;
 }
 
