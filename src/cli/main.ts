@@ -10,6 +10,8 @@
 
 import { type Command, type Io, UsageError } from "./_cli.ts";
 import { bencodeCommand } from "./bencode.ts";
+import { downloadCommand } from "./download.ts";
+import { seedCommand } from "./seed.ts";
 import { createCommand } from "./create.ts";
 import { infoCommand } from "./info.ts";
 import { magnetCommand } from "./magnet.ts";
@@ -20,6 +22,8 @@ export const commands: Record<string, Command> = {
   create: createCommand,
   magnet: magnetCommand,
   bencode: bencodeCommand,
+  download: downloadCommand,
+  seed: seedCommand,
 };
 
 const usage = `Usage: torrent <command> [options]

@@ -1,0 +1,102 @@
+/**
+ * `torrent download <file.torrent> -o <dir>`: downloads, verifies, and exits
+ * when complete (or keeps seeding with `--seed`).
+ *
+ * @module
+ */
+
+import { memoryStorage } from "../storage/memory.ts";
+import { type Command, parse, UsageError } from "./_cli.ts";
+import { loadTorrentOrMagnet } from "./_load.ts";
+import {
+  interrupted,
+  sessionInputs,
+  sessionOptions,
+  showProgress,
+  startClient,
+} from "./_session.ts";
+import { fileSystem } from "../runtime.ts";
+
+/** The `download` subcommand. */
+export const downloadCommand: Command = {
+  summary: "download a torrent, verify it, exit when complete",
+  usage: `Usage: torrent download <file.torrent|magnet> -o <dir> [options]
+
+Downloads into <dir>: a single-file torrent at <dir>/<name>, a multi-file one
+under <dir>/<name>/. Data already there is checked and kept. Exits 0 once
+every piece is downloaded and verified.
+
+Options:
+  -o, --output DIR         download folder (with --piece: the file to write)
+  --peer HOST:PORT         a peer to dial; repeatable
+  --announce URL           an extra tracker (http, https, udp); repeatable
+  --port N                 port to accept peers on (default 6881, 0 picks one)
+  --transports LIST        transports to use: tcp
+  --no-dht                 do not use the DHT (it is not used yet)
+  --seed                   keep seeding after the download, until Ctrl-C
+  --piece N                fetch only piece N, verified, and write it to -o
+  --json                   progress as newline-delimited JSON on stdout
+  --quiet                  no progress output`,
+  async run(args, io) {
+    const { values, positionals } = parse(args, {
+      ...sessionOptions,
+      output: { type: "string", short: "o" },
+      seed: { type: "boolean" },
+      piece: { type: "string" },
+    });
+    if (positionals.length !== 1) {
+      throw new UsageError("download takes one .torrent file or magnet");
+    }
+    if (!values.output) throw new UsageError("download needs -o <dir>");
+    const piece = values.piece === undefined ? null : Number(values.piece);
+    if (piece !== null && (!Number.isInteger(piece) || piece < 0)) {
+      throw new UsageError(`--piece takes a piece number, not "${values.piece}"`);
+    }
+    const { peers, announce } = sessionInputs(values);
+    const loaded = await loadTorrentOrMagnet(positionals[0]!);
+    if (loaded.kind === "magnet") {
+      throw new Error("magnet links need metadata from peers, which is not supported yet");
+    }
+    const meta = loaded.meta;
+    if (piece !== null && piece >= meta.pieceCount) {
+      throw new Error(`piece ${piece} does not exist: the torrent has ${meta.pieceCount}`);
+    }
+    const client = await startClient(values);
+    const stop = interrupted();
+    try {
+      const torrent = await client.add(meta, {
+        peers,
+        announce,
+        ...(piece === null ? { dir: values.output } : { storage: memoryStorage() }),
+      });
+      if (piece !== null) {
+        torrent.select([piece]);
+        const got = new Promise<void>((resolve) =>
+          torrent.addEventListener("piece", (e) => {
+            if ((e as CustomEvent<number>).detail === piece) resolve();
+          })
+        );
+        await showProgress(torrent, io, values, Promise.race([got, stop.promise]));
+        if (!torrent.pieces.get(piece)) throw new Error("interrupted");
+        const fs = await fileSystem();
+        await fs.writeFile(values.output, await torrent.readPiece(piece));
+        if (!values.json) io.err(`wrote piece ${piece} to ${values.output}\n`);
+        return;
+      }
+      const finished = Promise.race([
+        torrent.done.then(() => true),
+        stop.promise.then(() => false),
+      ]);
+      await showProgress(torrent, io, values, finished);
+      if (!(await finished)) throw new Error("interrupted before the download completed");
+      if (values.json) io.out(JSON.stringify({ type: "done", infoHash: torrent.infoHash }) + "\n");
+      if (values.seed) {
+        if (!values.json && !values.quiet) io.err("complete; seeding until Ctrl-C\n");
+        await showProgress(torrent, io, values, stop.promise);
+      }
+    } finally {
+      stop.dispose();
+      await client.close();
+    }
+  },
+};

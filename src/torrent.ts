@@ -1,0 +1,664 @@
+/**
+ * One torrent being downloaded or seeded: the peers, the pieces, the
+ * trackers. The parts live in `swarm/` (pure decisions) and `torrent/`
+ * (connections); this file wires them together and keeps the books.
+ *
+ * @module
+ */
+
+import type { Conn, PeerAddress, Transport } from "../transports/mod.ts";
+import { Announcer } from "./discovery/announcer.ts";
+import type { UdpTrackerClient } from "./discovery/udp_tracker.ts";
+import type { AnnounceFunction } from "./discovery/announcer.ts";
+import type { Limits } from "./limits.ts";
+import type { Metainfo } from "./metainfo/types.ts";
+import { bytesEqual } from "./bytes.ts";
+import { checkStorage } from "./storage/check_storage.ts";
+import type { Storage } from "./storage/types.ts";
+import { verifyPiece } from "./storage/verify.ts";
+import { BanList } from "./swarm/ban.ts";
+import { Bitfield } from "./swarm/bitfield.ts";
+import { pieceSizes } from "./swarm/blocks.ts";
+import { Choker } from "./swarm/choker.ts";
+import { DEFAULT_PRIORITY, Picker } from "./swarm/picker.ts";
+import { RateMeter } from "./swarm/rate.ts";
+import { Connector } from "./torrent/connector.ts";
+import { Peer } from "./torrent/peer.ts";
+import { PieceBuffers } from "./torrent/piece_buffers.ts";
+import type { BlockMessage, Message, PieceMessage } from "./wire/messages.ts";
+import { PeerWire } from "./wire/peer_wire.ts";
+import type { TorrentSettings } from "./wire/peer_wire_options.ts";
+
+/** Where a torrent is in its life. */
+export type TorrentState = "checking" | "downloading" | "seeding" | "paused" | "closed";
+
+/** What the client gives each torrent. */
+export interface TorrentOptions {
+  /** The torrent. */
+  meta: Metainfo;
+  /** Where its data lives. */
+  storage: Storage;
+  /** Our 20-byte peer id. */
+  peerId: Uint8Array;
+  /** The port we accept peers on (0 when not listening). */
+  port: number;
+  /** Transports to dial with, in order of preference. */
+  transports: readonly Transport[];
+  /** Every bound. */
+  limits: Limits;
+  /** Peers to dial from the start. */
+  peers?: readonly PeerAddress[];
+  /** Tracker tiers to use besides the torrent's own. */
+  trackers?: readonly (readonly string[])[];
+  /** The client's shared UDP tracker client. */
+  udpTracker?: UdpTrackerClient;
+  /** How to announce (tests); default HTTP and UDP. */
+  announce?: AnnounceFunction;
+  /** Whether another connection is welcome client-wide. */
+  clientHasRoom?: () => boolean;
+}
+
+/** A connected peer, as reported by {@link Torrent.peers}. */
+export interface PeerInfo {
+  /** `host:port`. */
+  address: string;
+  /** The peer's client name. */
+  client: string;
+  /** True when it dialled us. */
+  incoming: boolean;
+  /** Bytes per second we receive from it. */
+  downloadSpeed: number;
+  /** Bytes per second we send it. */
+  uploadSpeed: number;
+  /** Share of the torrent it has, 0 to 1. */
+  progress: number;
+}
+
+const TICK_MS = 1000;
+const RECHOKE_MS = 10_000;
+
+/**
+ * A torrent: downloads what is missing, verifies every piece, seeds what it
+ * has. Events: `state`, `piece` (detail: the verified piece index), `peer`
+ * (detail: `{ address, connected, reason? }`), `warning` (detail: a message),
+ * `done`.
+ */
+export class Torrent extends EventTarget {
+  /** The parsed torrent. */
+  readonly meta: Metainfo;
+  /** The v1 info hash in hex (or the v2 hash truncated, for v2-only torrents). */
+  readonly infoHash: string;
+  /** The 20-byte info hash used on the wire. */
+  readonly wireHash: Uint8Array;
+  /** Settles when every piece is verified and stored. */
+  readonly done: Promise<void>;
+
+  #options: TorrentOptions;
+  #storage: Storage;
+  #limits: Limits;
+  #sizes: Uint32Array;
+  #picker: Picker<Peer>;
+  #buffers: PieceBuffers;
+  #choker = new Choker<Peer>();
+  #bans: BanList;
+  #peers = new Set<Peer>();
+  #peerKeys = new Set<string>();
+  #connector: Connector;
+  #announcer: Announcer | null = null;
+  #state: TorrentState = "checking";
+  #resolveDone!: () => void;
+  #timers: ReturnType<typeof setInterval>[] = [];
+  #download: RateMeter;
+  #upload: RateMeter;
+  #verifiedBytes = 0;
+  #marks: Promise<void>[] = [];
+  #pending = new Set<Promise<unknown>>();
+
+  constructor(options: TorrentOptions) {
+    super();
+    this.#options = options;
+    this.meta = options.meta;
+    this.#storage = options.storage;
+    this.#limits = options.limits;
+    this.wireHash = wireHashOf(options.meta);
+    this.infoHash = options.meta.infoHash ?? options.meta.infoHashV2!;
+    this.#sizes = pieceSizes(options.meta);
+    this.#picker = new Picker<Peer>({ pieceSizes: this.#sizes });
+    this.#buffers = new PieceBuffers((piece) => this.#sizes[piece]!);
+    this.#bans = new BanList({ maxFailures: this.#limits.maxHashFailures });
+    const now = performance.now();
+    this.#download = new RateMeter(now);
+    this.#upload = new RateMeter(now);
+    this.#connector = new Connector(this.#connectorHost(), {
+      transports: options.transports,
+      maxHalfOpen: this.#limits.maxHalfOpen,
+    });
+    this.done = new Promise((resolve) => this.#resolveDone = resolve);
+  }
+
+  /** Where the torrent is in its life. */
+  get state(): TorrentState {
+    return this.#state;
+  }
+
+  /** Share of the torrent verified and stored, 0 to 1. */
+  get progress(): number {
+    return this.#verifiedBytes / this.meta.length;
+  }
+
+  /** Verified bytes held. */
+  get verifiedBytes(): number {
+    return this.#verifiedBytes;
+  }
+
+  /** Bytes of piece data received, duplicates and failed pieces included. */
+  get downloaded(): number {
+    return this.#download.total;
+  }
+
+  /** Bytes of piece data sent. */
+  get uploaded(): number {
+    return this.#upload.total;
+  }
+
+  /** Bytes per second received, over the last few seconds. */
+  get downloadSpeed(): number {
+    return this.#download.rate(performance.now());
+  }
+
+  /** Bytes per second sent, over the last few seconds. */
+  get uploadSpeed(): number {
+    return this.#upload.rate(performance.now());
+  }
+
+  /** The pieces verified and stored. */
+  get pieces(): Bitfield {
+    return this.#picker.bitfield();
+  }
+
+  /** The connected peers. */
+  get peers(): PeerInfo[] {
+    const now = performance.now();
+    return [...this.#peers].map((peer) => ({
+      address: peer.key,
+      client: peer.client,
+      incoming: peer.incoming,
+      downloadSpeed: peer.pipeline.download.rate(now),
+      uploadSpeed: peer.upload.rate(now),
+      progress: this.#peerProgress(peer),
+    }));
+  }
+
+  /**
+   * Checks what storage holds, then connects to peers and trackers.
+   *
+   * @param onCheck Called as pieces are checked, with done and total bytes.
+   */
+  async start(onCheck?: (done: number, total: number) => void): Promise<void> {
+    const have = await checkStorage(this.meta, this.#storage, {
+      ...(onCheck ? { onProgress: onCheck } : {}),
+    });
+    for (const piece of have) this.#pieceDone(piece, false);
+    if (this.#state === "closed") return;
+    this.#setState(this.#picker.remaining === 0 ? "seeding" : "downloading");
+    if (this.#picker.remaining === 0) this.#resolveDone();
+    this.#run();
+  }
+
+  /**
+   * Downloads only these pieces (the others get priority 0); `done` then
+   * waits for a later `select` of everything.
+   */
+  select(pieces: Iterable<number>): void {
+    const keep = new Set(pieces);
+    for (let piece = 0; piece < this.meta.pieceCount; piece++) {
+      this.#picker.setPriority(piece, keep.has(piece) ? DEFAULT_PRIORITY : 0);
+    }
+    for (const peer of this.#peers) this.#updateInterest(peer);
+  }
+
+  /**
+   * Reads a verified piece.
+   *
+   * @throws {RangeError} When the piece is not verified and stored yet.
+   */
+  readPiece(piece: number): Promise<Uint8Array> {
+    if (!this.#picker.hasPiece(piece)) {
+      return Promise.reject(new RangeError(`Piece ${piece} is not verified yet`));
+    }
+    return this.#storage.read(piece, 0, this.#sizes[piece]!);
+  }
+
+  /** Adds peers to dial. */
+  addPeers(addresses: Iterable<PeerAddress>): void {
+    for (const address of addresses) this.#connector.add(address);
+  }
+
+  /** Settings for a peer that dialled us asking for this torrent (the client's accept callback). */
+  acceptSettings(): TorrentSettings | false {
+    if (this.#state === "closed" || this.#state === "paused" || !this.#hasRoom()) return false;
+    return this.#wireSettings();
+  }
+
+  /** Takes a connection that dialled us and completed the handshake for this torrent. */
+  adopt(wire: PeerWire): void {
+    this.#addPeer(wire, true);
+  }
+
+  /** Disconnects every peer and stops announcing; `resume()` starts again. */
+  async pause(): Promise<void> {
+    if (this.#state !== "downloading" && this.#state !== "seeding") return;
+    this.#setState("paused");
+    await this.#stopActivity();
+  }
+
+  /** Connects and announces again after `pause()`. */
+  resume(): void {
+    if (this.#state !== "paused") return;
+    this.#setState(this.#picker.remaining === 0 ? "seeding" : "downloading");
+    this.#run();
+  }
+
+  /** Stops everything: `stopped` to trackers, peers closed, completion marks flushed, storage closed. */
+  async close(): Promise<void> {
+    if (this.#state === "closed") return;
+    this.#setState("closed");
+    await this.#stopActivity();
+    await Promise.allSettled([...this.#pending]);
+    await Promise.allSettled(this.#marks);
+    await this.#storage.close();
+  }
+
+  // ---------------------------------------------------------------- running
+
+  #run(): void {
+    this.#connector = new Connector(this.#connectorHost(), {
+      transports: this.#options.transports,
+      maxHalfOpen: this.#limits.maxHalfOpen,
+    });
+    this.addPeers(this.#options.peers ?? []);
+    const trackers = [...this.meta.announce, ...(this.#options.trackers ?? [])];
+    if (trackers.length > 0) this.#startAnnouncer(trackers);
+    this.#timers.push(setInterval(() => this.#tick(), TICK_MS));
+    this.#timers.push(setInterval(() => this.#rechoke(), RECHOKE_MS));
+  }
+
+  async #stopActivity(): Promise<void> {
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers = [];
+    this.#connector.close();
+    for (const peer of this.#peers) peer.wire.close("local", "torrent stopped");
+    const announcer = this.#announcer;
+    this.#announcer = null;
+    await announcer?.stop();
+  }
+
+  #startAnnouncer(trackers: (readonly string[])[]): void {
+    const announcer = new Announcer({
+      infoHash: this.wireHash,
+      peerId: this.#options.peerId,
+      port: this.#options.port,
+      trackers,
+      stats: () => ({
+        uploaded: this.uploaded,
+        downloaded: this.downloaded,
+        left: this.meta.length - this.#verifiedBytes,
+      }),
+      limits: this.#limits,
+      ...(this.#options.udpTracker ? { udpTracker: this.#options.udpTracker } : {}),
+      ...(this.#options.announce ? { announce: this.#options.announce } : {}),
+    });
+    announcer.addEventListener("warning", (event) => {
+      this.#warn(`tracker: ${(event as Event & { message: string }).message}`);
+    });
+    this.#announcer = announcer;
+    announcer.start();
+    if (this.#picker.remaining === 0) announcer.completed();
+    (async () => {
+      for await (const candidate of announcer) this.#connector.add(candidate.address);
+    })();
+  }
+
+  #tick(): void {
+    const now = performance.now();
+    for (const stale of this.#picker.timedOut(now, this.#limits.requestTimeoutMs)) {
+      stale.peer.pipeline.timedOut();
+    }
+    for (const peer of this.#peers) this.#fill(peer, now);
+    this.#connector.pump();
+  }
+
+  #rechoke(): void {
+    const now = performance.now();
+    const snapshot = [...this.#peers].map((peer) => ({
+      peer,
+      interested: peer.wire.status.peerInterested,
+      downloadRate: this.#picker.remaining === 0
+        ? peer.upload.rate(now)
+        : peer.pipeline.download.rate(now),
+      snubbed: peer.pipeline.isSnubbed(now, this.#picker.oldestRequest(peer)),
+      connectedAt: peer.connectedAt,
+    }));
+    const { unchoke } = this.#choker.rechoke(snapshot, now, this.#picker.remaining === 0);
+    for (const peer of this.#peers) {
+      const choking = peer.wire.status.amChoking;
+      if (unchoke.has(peer) && choking) void peer.wire.unchoke();
+      if (!unchoke.has(peer) && !choking) this.#choke(peer);
+    }
+  }
+
+  // ------------------------------------------------------------------ peers
+
+  #connectorHost() {
+    return {
+      wantsConnection: () => this.#hasRoom(),
+      isKnown: (key: string) => this.#peerKeys.has(key) || this.#bans.isBanned(key),
+      connected: async (conn: Conn) => {
+        const wire = await PeerWire.connect(conn, {
+          infoHash: this.wireHash,
+          peerId: this.#options.peerId,
+          limits: this.#limits,
+          ...this.#wireSettings(),
+        });
+        this.#addPeer(wire, false);
+      },
+      failed: () => {},
+    };
+  }
+
+  #wireSettings(): TorrentSettings {
+    return {
+      torrent: {
+        pieceCount: this.meta.pieceCount,
+        pieceLength: this.meta.pieceLength,
+        lastPieceLength: this.#sizes[this.meta.pieceCount - 1]!,
+      },
+      extensionHandshake: {
+        extensions: new Map(),
+        client: "seed 0.1.0",
+        ...(this.#options.port > 0 ? { port: this.#options.port } : {}),
+      },
+    };
+  }
+
+  #hasRoom(): boolean {
+    return this.#peers.size < this.#limits.maxConnectionsPerTorrent &&
+      (this.#options.clientHasRoom?.() ?? true);
+  }
+
+  #addPeer(wire: PeerWire, incoming: boolean): void {
+    const peer = new Peer(
+      wire,
+      incoming,
+      performance.now(),
+      this.#limits.maxRequestsPerPeer,
+      this.meta.pieceCount,
+    );
+    if (
+      this.#state === "closed" || this.#state === "paused" || this.#peerKeys.has(peer.key) ||
+      this.#bans.isBanned(peer.key) || bytesEqual(wire.remote.peerId, this.#options.peerId)
+    ) {
+      wire.close("local", "not wanted");
+      return;
+    }
+    this.#peers.add(peer);
+    this.#peerKeys.add(peer.key);
+    this.dispatchEvent(new CustomEvent("peer", { detail: { address: peer.key, connected: true } }));
+    this.#sendHave(peer);
+    const run = this.#runPeer(peer).catch((error) => {
+      peer.wire.close("local", `internal error: ${error}`);
+      this.#warn(`peer ${peer.key}: ${error}`);
+    });
+    this.#track(run);
+    if (this.#peers.size <= 4 && wire.status.amChoking) this.#rechoke();
+  }
+
+  #sendHave(peer: Peer): void {
+    const have = this.#picker.bitfield();
+    if (peer.wire.status.fast && have.hasAll()) void peer.wire.haveAll();
+    else if (peer.wire.status.fast && have.hasNone()) void peer.wire.haveNone();
+    else if (!have.hasNone()) void peer.wire.bitfield(have.toWire());
+  }
+
+  async #runPeer(peer: Peer): Promise<void> {
+    try {
+      for await (const message of peer.wire) this.#onMessage(peer, message);
+    } finally {
+      const info = await peer.wire.closed;
+      this.#peers.delete(peer);
+      this.#peerKeys.delete(peer.key);
+      this.#picker.peerGone(peer);
+      this.dispatchEvent(
+        new CustomEvent("peer", {
+          detail: { address: peer.key, connected: false, reason: info.reason },
+        }),
+      );
+      this.#connector.pump();
+      for (const other of this.#peers) this.#fill(other, performance.now());
+    }
+  }
+
+  #onMessage(peer: Peer, message: Message): void {
+    const now = performance.now();
+    switch (message.type) {
+      case "bitfield":
+        peer.has = Bitfield.fromWire(message.bits, this.meta.pieceCount);
+        this.#picker.peerBitfield(peer, peer.has);
+        return this.#updateInterest(peer);
+      case "have":
+        peer.has.set(message.index);
+        if (this.#picker.peerHave(peer, message.index)) this.#updateInterest(peer);
+        return;
+      case "haveAll":
+        peer.has = Bitfield.full(this.meta.pieceCount);
+        this.#picker.peerHaveAll(peer);
+        return this.#updateInterest(peer);
+      case "haveNone":
+        this.#picker.peerHaveNone(peer);
+        return;
+      case "unchoke":
+        return this.#fill(peer, now);
+      case "choke":
+        if (!peer.wire.status.fast) this.#picker.dropRequests(peer);
+        return;
+      case "piece":
+        return this.#onBlock(peer, message, now);
+      case "reject":
+        if (!this.#picker.rejected(peer, blockOf(message))) {
+          peer.wire.close("unrequested-block", "rejected a request we never made");
+        }
+        return this.#fill(peer, now);
+      case "request":
+        return this.#onRequest(peer, message);
+      case "cancel":
+        return this.#onCancel(peer, message);
+      case "interested":
+        if (peer.wire.status.amChoking && this.#unchokedCount() < 4) void peer.wire.unchoke();
+        return;
+      default:
+        return;
+    }
+  }
+
+  #updateInterest(peer: Peer): void {
+    const interesting = this.#picker.interesting(peer);
+    if (interesting && !peer.wire.status.amInterested) void peer.wire.interested();
+    if (!interesting && peer.wire.status.amInterested) void peer.wire.notInterested();
+    this.#fill(peer, performance.now());
+  }
+
+  #unchokedCount(): number {
+    let count = 0;
+    for (const peer of this.#peers) if (!peer.wire.status.amChoking) count++;
+    return count;
+  }
+
+  // -------------------------------------------------------------- download
+
+  #fill(peer: Peer, now: number): void {
+    const status = peer.wire.status;
+    if (status.peerChoking || !status.amInterested || this.#state !== "downloading") return;
+    if (this.#buffers.bytes > this.#limits.maxPendingWriteBytes) return;
+    const want = peer.pipeline.slots(now, this.#picker.requestCount(peer));
+    if (want <= 0) return;
+    for (const block of this.#picker.pick(peer, want, now)) {
+      void peer.wire.request(block.piece, block.begin, block.length);
+    }
+  }
+
+  #onBlock(peer: Peer, message: PieceMessage, now: number): void {
+    const block = { piece: message.index, begin: message.begin, length: message.block.length };
+    const result = this.#picker.received(peer, block);
+    if (result.status === "unsolicited") {
+      peer.wire.close(
+        "unrequested-block",
+        `sent piece ${block.piece} offset ${block.begin} unasked`,
+      );
+      return;
+    }
+    this.#download.add(block.length, now);
+    peer.pipeline.blockReceived(block.length, now, result.requestedAt);
+    if (result.status === "accepted") {
+      this.#buffers.put(block.piece, block.begin, message.block);
+      for (const dup of result.cancel) {
+        void dup.peer.wire.cancel(dup.block.piece, dup.block.begin, dup.block.length);
+      }
+      if (result.complete) this.#track(this.#finishPiece(block.piece));
+    }
+    this.#fill(peer, now);
+  }
+
+  async #finishPiece(piece: number): Promise<void> {
+    const data = this.#buffers.take(piece)!;
+    if (!(await verifyPiece(this.meta, piece, data))) {
+      const blamed = this.#picker.hashFailed(piece);
+      const banned = this.#bans.blame(new Set(blamed.map((peer) => peer.key)));
+      this.#warn(`piece ${piece} failed its hash check`);
+      for (const peer of this.#peers) {
+        if (banned.includes(peer.key)) {
+          peer.wire.close("hash-failure", `sent bad data for ${piece}`);
+        }
+      }
+      return;
+    }
+    if (this.#state === "closed") return;
+    await this.#storage.write(piece, 0, data);
+    this.#pieceDone(piece, true);
+  }
+
+  /** Records a verified, stored piece. */
+  #pieceDone(piece: number, fresh: boolean): void {
+    for (const dup of this.#picker.pieceVerified(piece)) {
+      void dup.peer.wire.cancel(dup.block.piece, dup.block.begin, dup.block.length);
+    }
+    this.#verifiedBytes += this.#sizes[piece]! - this.#padBytes(piece);
+    if (!fresh) return;
+    this.#marks.push(this.#storage.markComplete(piece, true));
+    for (const peer of this.#peers) void peer.wire.have(piece);
+    this.dispatchEvent(new CustomEvent("piece", { detail: piece }));
+    if (this.#picker.remaining === 0) this.#track(this.#completed());
+  }
+
+  async #completed(): Promise<void> {
+    await Promise.all(this.#marks);
+    this.#marks = [];
+    if (this.#state !== "downloading") return;
+    this.#setState("seeding");
+    this.#announcer?.completed();
+    for (const peer of this.#peers) {
+      this.#updateInterest(peer);
+      // Two seeds have nothing to give each other.
+      if (peer.has.hasAll()) peer.wire.close("local", "both seeding");
+    }
+    this.#resolveDone();
+    this.dispatchEvent(new Event("done"));
+  }
+
+  // ---------------------------------------------------------------- upload
+
+  #onRequest(peer: Peer, request: BlockMessage): void {
+    const status = peer.wire.status;
+    if (status.amChoking || !this.#picker.hasPiece(request.index)) {
+      if (status.fast) void peer.wire.reject(request.index, request.begin, request.length);
+      return;
+    }
+    if (request.begin + request.length > this.#sizes[request.index]!) {
+      peer.wire.close("bad-request", `request past the end of piece ${request.index}`);
+      return;
+    }
+    peer.requests.push(request);
+    if (!peer.serving) this.#track(this.#serve(peer));
+  }
+
+  #onCancel(peer: Peer, cancel: BlockMessage): void {
+    const at = peer.requests.findIndex((r) =>
+      r.index === cancel.index && r.begin === cancel.begin && r.length === cancel.length
+    );
+    if (at >= 0) peer.requests.splice(at, 1);
+  }
+
+  async #serve(peer: Peer): Promise<void> {
+    peer.serving = true;
+    try {
+      for (let request; (request = peer.requests.shift());) {
+        if (peer.wire.status.amChoking) break;
+        const data = await this.#storage.read(request.index, request.begin, request.length);
+        if (!(await peer.wire.piece(request.index, request.begin, data))) break;
+        const now = performance.now();
+        peer.upload.add(data.length, now);
+        this.#upload.add(data.length, now);
+      }
+    } finally {
+      peer.serving = false;
+    }
+  }
+
+  #choke(peer: Peer): void {
+    void peer.wire.choke();
+    if (peer.wire.status.fast) {
+      for (const r of peer.requests) void peer.wire.reject(r.index, r.begin, r.length);
+    }
+    peer.requests.length = 0;
+  }
+
+  // --------------------------------------------------------------- helpers
+
+  #padBytes(piece: number): number {
+    const start = piece * this.meta.pieceLength;
+    const end = start + this.#sizes[piece]!;
+    let pad = 0;
+    for (const file of this.meta.files) {
+      if (!file.padding || file.offset >= end || file.offset + file.length <= start) continue;
+      pad += Math.min(end, file.offset + file.length) - Math.max(start, file.offset);
+    }
+    return pad;
+  }
+
+  #peerProgress(peer: Peer): number {
+    return peer.has.count / this.meta.pieceCount;
+  }
+
+  #track(promise: Promise<unknown>): void {
+    this.#pending.add(promise);
+    promise.finally(() => this.#pending.delete(promise));
+  }
+
+  #setState(state: TorrentState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.dispatchEvent(new CustomEvent("state", { detail: state }));
+  }
+
+  #warn(message: string): void {
+    this.dispatchEvent(new CustomEvent("warning", { detail: message }));
+  }
+}
+
+/** The 20 bytes peers use for this torrent: the v1 hash, or the v2 hash truncated (BEP 52). */
+function wireHashOf(meta: Metainfo): Uint8Array {
+  return meta.infoHashBytes ?? meta.infoHashV2Bytes!.subarray(0, 20);
+}
+
+function blockOf(message: BlockMessage) {
+  return { piece: message.index, begin: message.begin, length: message.length };
+}

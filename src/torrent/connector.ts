@@ -1,0 +1,108 @@
+/**
+ * Turns peer candidates into connections: one queue per torrent, without
+ * duplicates, within the half-open and connection limits, skipping banned
+ * and already connected addresses, and retrying failed ones later.
+ *
+ * @module
+ */
+
+import { formatAddress, type PeerAddress, type Transport } from "../../transports/mod.ts";
+import type { Conn } from "../../transports/mod.ts";
+
+/** What the connector asks of its torrent. */
+export interface ConnectorHost {
+  /** Whether another connection is welcome now. */
+  wantsConnection(): boolean;
+  /** Whether an address is connected already or banned. */
+  isKnown(key: string): boolean;
+  /** Hands over a new outgoing connection (the handshake is the host's job). */
+  connected(conn: Conn, address: PeerAddress): Promise<void>;
+  /** Reports a failed dial. */
+  failed(address: PeerAddress, error: unknown): void;
+}
+
+/** Options for {@link Connector}. */
+export interface ConnectorOptions {
+  /** Transports to dial with, in order of preference. */
+  transports: readonly Transport[];
+  /** Most dials in flight. */
+  maxHalfOpen: number;
+  /** Time before a failed address is tried again, in ms. */
+  retryMs?: number;
+}
+
+/** The dial queue of one torrent. */
+export class Connector {
+  #host: ConnectorHost;
+  #options: ConnectorOptions;
+  #queue: PeerAddress[] = [];
+  #queued = new Set<string>();
+  #failedAt = new Map<string, number>();
+  #inFlight = 0;
+  #abort = new AbortController();
+
+  constructor(host: ConnectorHost, options: ConnectorOptions) {
+    this.#host = host;
+    this.#options = options;
+  }
+
+  /** Dials in flight. */
+  get halfOpen(): number {
+    return this.#inFlight;
+  }
+
+  /** Adds a candidate; dials at once when there is room. */
+  add(address: PeerAddress): void {
+    const key = formatAddress(address);
+    if (this.#queued.has(key) || this.#host.isKnown(key)) return;
+    const failed = this.#failedAt.get(key);
+    if (failed !== undefined && performance.now() - failed < (this.#options.retryMs ?? 60_000)) {
+      return;
+    }
+    this.#queued.add(key);
+    this.#queue.push(address);
+    this.pump();
+  }
+
+  /** Dials queued candidates while the limits allow. */
+  pump(): void {
+    while (
+      !this.#abort.signal.aborted && this.#inFlight < this.#options.maxHalfOpen &&
+      this.#queue.length > 0 && this.#host.wantsConnection()
+    ) {
+      const address = this.#queue.shift()!;
+      const key = formatAddress(address);
+      this.#queued.delete(key);
+      if (this.#host.isKnown(key)) continue;
+      this.#inFlight++;
+      this.#dial(address, key).finally(() => {
+        this.#inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  /** Stops dialling and abandons dials in flight. */
+  close(): void {
+    this.#abort.abort();
+    this.#queue.length = 0;
+    this.#queued.clear();
+  }
+
+  async #dial(address: PeerAddress, key: string): Promise<void> {
+    let lastError: unknown = new Error("no transport");
+    for (const transport of this.#options.transports) {
+      try {
+        const conn = await transport.dial(address, { signal: this.#abort.signal });
+        await this.#host.connected(conn, address);
+        this.#failedAt.delete(key);
+        return;
+      } catch (error) {
+        lastError = error;
+        if (this.#abort.signal.aborted) return;
+      }
+    }
+    this.#failedAt.set(key, performance.now());
+    this.#host.failed(address, lastError);
+  }
+}
