@@ -21,7 +21,11 @@ async function makeSeedData(version: 1 | 2 | "hybrid" = 1) {
 
 async function sameFiles(a: string, b: string): Promise<void> {
   for (const path of ["set/a.bin", "set/sub/b.bin", "set/c.txt"]) {
-    assert.deepEqual(await Deno.readFile(`${b}/${path}`), await Deno.readFile(`${a}/${path}`), path);
+    assert.deepEqual(
+      await Deno.readFile(`${b}/${path}`),
+      await Deno.readFile(`${a}/${path}`),
+      path,
+    );
   }
 }
 
