@@ -6,7 +6,6 @@
  */
 
 import { parseAddress, type PeerAddress } from "../../transports/mod.ts";
-import { Client } from "../client.ts";
 import type { Torrent } from "../torrent.ts";
 import { humanSize, type Io, UsageError } from "./_cli.ts";
 
@@ -31,8 +30,10 @@ export interface SessionValues {
   quiet?: boolean;
 }
 
-/** Peers and trackers from the command line, checked. */
-export function sessionInputs(values: SessionValues): { peers: PeerAddress[]; announce: string[] } {
+/** Peers, trackers and the port from the command line, checked. */
+export function sessionInputs(
+  values: SessionValues,
+): { peers: PeerAddress[]; announce: string[]; port: number } {
   const peers = (values.peer ?? []).map((text) => {
     try {
       return parseAddress(text);
@@ -49,16 +50,11 @@ export function sessionInputs(values: SessionValues): { peers: PeerAddress[]; an
   for (const name of transports) {
     if (name !== "tcp") throw new UsageError(`--transports: "${name}" is not available (tcp is)`);
   }
-  return { peers, announce: values.announce ?? [] };
-}
-
-/** Starts the client on the port asked for (default 6881). */
-export function startClient(values: SessionValues): Promise<Client> {
   const port = values.port === undefined ? 6881 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port takes a number from 0 to 65535, not "${values.port}"`);
   }
-  return Client.create({ port });
+  return { peers, announce: values.announce ?? [], port };
 }
 
 /**

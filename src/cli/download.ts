@@ -6,15 +6,10 @@
  */
 
 import { memoryStorage } from "../storage/memory.ts";
+import { Client } from "../client.ts";
 import { type Command, parse, UsageError } from "./_cli.ts";
 import { loadTorrentOrMagnet } from "./_load.ts";
-import {
-  interrupted,
-  sessionInputs,
-  sessionOptions,
-  showProgress,
-  startClient,
-} from "./_session.ts";
+import { interrupted, sessionInputs, sessionOptions, showProgress } from "./_session.ts";
 import { fileSystem } from "../runtime.ts";
 
 /** The `download` subcommand. */
@@ -52,7 +47,7 @@ Options:
     if (piece !== null && (!Number.isInteger(piece) || piece < 0)) {
       throw new UsageError(`--piece takes a piece number, not "${values.piece}"`);
     }
-    const { peers, announce } = sessionInputs(values);
+    const { peers, announce, port } = sessionInputs(values);
     const loaded = await loadTorrentOrMagnet(positionals[0]!);
     if (loaded.kind === "magnet") {
       throw new Error("magnet links need metadata from peers, which is not supported yet");
@@ -61,7 +56,7 @@ Options:
     if (piece !== null && piece >= meta.pieceCount) {
       throw new Error(`piece ${piece} does not exist: the torrent has ${meta.pieceCount}`);
     }
-    const client = await startClient(values);
+    const client = await Client.create({ port });
     const stop = interrupted();
     try {
       const torrent = await client.add(meta, {

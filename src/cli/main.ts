@@ -9,7 +9,9 @@
  */
 
 import { type Command, type Io, UsageError } from "./_cli.ts";
+import { announceCommand, scrapeCommand } from "./announce.ts";
 import { bencodeCommand } from "./bencode.ts";
+import { handshakeCommand } from "./handshake.ts";
 import { downloadCommand } from "./download.ts";
 import { seedCommand } from "./seed.ts";
 import { createCommand } from "./create.ts";
@@ -24,6 +26,9 @@ export const commands: Record<string, Command> = {
   bencode: bencodeCommand,
   download: downloadCommand,
   seed: seedCommand,
+  announce: announceCommand,
+  scrape: scrapeCommand,
+  handshake: handshakeCommand,
 };
 
 const usage = `Usage: torrent <command> [options]

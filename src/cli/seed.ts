@@ -5,16 +5,10 @@
  * @module
  */
 
-import { formatSize } from "./_cli.ts";
-import { type Command, parse, UsageError } from "./_cli.ts";
+import { Client } from "../client.ts";
+import { type Command, formatSize, parse, UsageError } from "./_cli.ts";
 import { loadTorrentFile } from "./_load.ts";
-import {
-  interrupted,
-  sessionInputs,
-  sessionOptions,
-  showProgress,
-  startClient,
-} from "./_session.ts";
+import { interrupted, sessionInputs, sessionOptions, showProgress } from "./_session.ts";
 
 /** The `seed` subcommand. */
 export const seedCommand: Command = {
@@ -36,9 +30,9 @@ Options:
   async run(args, io) {
     const { values, positionals } = parse(args, sessionOptions);
     if (positionals.length !== 2) throw new UsageError("seed takes a .torrent file and a folder");
-    const { peers, announce } = sessionInputs(values);
+    const { peers, announce, port } = sessionInputs(values);
     const meta = await loadTorrentFile(positionals[0]!);
-    const client = await startClient(values);
+    const client = await Client.create({ port });
     const stop = interrupted();
     try {
       const torrent = await client.add(meta, { dir: positionals[1]!, peers, announce });
