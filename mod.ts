@@ -1,9 +1,10 @@
 /**
  * A BitTorrent library for Deno, Node and browsers.
  *
- * This release covers the formats: bencode with hostile-input bounds,
- * `.torrent` files (v1, v2 and hybrid) to parse, encode and create, magnet
- * links, and safe file paths.
+ * A `Client` downloads and seeds torrents over TCP with trackers (HTTP and
+ * UDP), verifying every piece; the formats come with it: bencode with
+ * hostile-input bounds, `.torrent` files (v1, v2 and hybrid) to parse,
+ * encode and create, magnet links, and safe file paths.
  *
  * @example
  * ```ts
@@ -19,7 +20,31 @@
  * @module
  */
 
+export { type AddOptions, Client, type ClientOptions } from "./src/client.ts";
+export { type PeerInfo, Torrent, type TorrentState } from "./src/torrent.ts";
+export type { Storage, StorageFactory, StorageLayout } from "./src/storage/types.ts";
+export { memoryStorage } from "./src/storage/memory.ts";
+export { fsStorage, type FsStorageOptions } from "./src/storage/fs.ts";
+export { defaultStorage } from "./src/storage/default.ts";
+export { checkStorage, type CheckStorageOptions } from "./src/storage/check_storage.ts";
+export { verifyPiece } from "./src/storage/verify.ts";
+export { MissingDataError } from "./src/storage/errors.ts";
+export type {
+  Conn,
+  DialOptions,
+  Listener,
+  ListenOptions,
+  PeerAddress,
+  Transport,
+  TransportName,
+} from "./transports/mod.ts";
+export { formatAddress, parseAddress } from "./transports/mod.ts";
+export { tcpTransport } from "./transports/tcp.ts";
+export { memoryConnPair, MemoryNetwork } from "./transports/memory.ts";
 export { BencodeError, MagnetError, MetainfoError } from "./src/errors.ts";
+export * from "./src/wire/mod.ts";
+export { Bitfield } from "./src/swarm/bitfield.ts";
+export type { DirEntry, FileHandle, FileSystem, OpenOptions, PathInfo } from "./src/fs/types.ts";
 export { defaultLimits, type Limits, resolveLimits } from "./src/limits.ts";
 export { runtime, type RuntimeName } from "./src/runtime.ts";
 export { decodeBencode, type Decoded, encodeBencode, type Span } from "./src/metainfo/bencode.ts";

@@ -1,13 +1,21 @@
 /**
  * The demo: makes a folder of files, creates a hybrid (v1 + v2) torrent of
- * it, and prints what the torrent holds and its magnet link.
+ * it, prints what the torrent holds and its magnet link, then seeds it from
+ * one client and downloads it with another over TCP on 127.0.0.1.
  *
  * Run: deno task demo
  *
  * @module
  */
 
-import { createTorrent, formatMagnet, magnetOf, parseTorrent, sourcesFromPath } from "../mod.ts";
+import {
+  Client,
+  createTorrent,
+  formatMagnet,
+  magnetOf,
+  parseTorrent,
+  sourcesFromPath,
+} from "../mod.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "torrent-demo-" });
 const folder = `${dir}/holiday-photos`;
@@ -48,3 +56,23 @@ for (const file of meta.files.filter((f) => !f.padding)) {
   console.log(`  ${String(file.length).padStart(9)}  ${file.path.join("/")}`);
 }
 console.log(`\nmagnet: ${formatMagnet(magnetOf(meta))}`);
+
+const seeder = await Client.create({ host: "127.0.0.1", port: 0 });
+const leecher = await Client.create({ host: "127.0.0.1", port: 0 });
+await seeder.add(meta, { dir: dir });
+const download = await leecher.add(meta, {
+  dir: `${dir}/downloaded`,
+  peers: [{ host: "127.0.0.1", port: seeder.port }],
+});
+download.addEventListener("piece", () => {
+  if (download.pieces.count % 40 === 0) {
+    console.log(`downloaded ${(download.progress * 100).toFixed(0)}%`);
+  }
+});
+await download.done;
+const same = (await Deno.readFile(`${dir}/downloaded/${name}/day-2/beach.jpg`)).length ===
+  sizes["day-2/beach.jpg"];
+console.log(`\ndownloaded to ${dir}/downloaded/${name}: ${download.pieces.count} pieces verified`);
+console.log(same ? "the copy matches" : "the copy differs!");
+await leecher.close();
+await seeder.close();

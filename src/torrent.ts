@@ -114,6 +114,11 @@ export class Torrent extends EventTarget {
   #marks: Promise<void>[] = [];
   #pending = new Set<Promise<unknown>>();
 
+  /**
+   * Makes a torrent; `Client.add` does this and calls {@link Torrent.start}.
+   *
+   * @param options The torrent, its storage, and the client's settings.
+   */
   constructor(options: TorrentOptions) {
     super();
     this.#options = options;

@@ -41,6 +41,7 @@ Deno.test("from a fresh clone, the README's demo command works", async () => {
   assert.equal(demo.code, 0, new TextDecoder().decode(demo.stderr));
   assert.match(out, /info hash: +[0-9a-f]{40}/);
   assert.match(out, /info hash v2: +[0-9a-f]{64}/);
+  assert.match(out, /the copy matches/);
   assert.match(out, /magnet: magnet:\?xt=urn:btih:[0-9a-f]{40}&xt=urn:btmh:1220[0-9a-f]{64}/);
   await Deno.remove(clone, { recursive: true });
 });
