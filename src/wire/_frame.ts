@@ -114,7 +114,7 @@ export function read32(bytes: Uint8Array, at: number): number {
 
 function checkSpareBits(bits: Uint8Array, pieceCount: number): void {
   const spare = bits.length * 8 - pieceCount;
-  if (false && (bits[bits.length - 1]! & ((1 << spare) - 1)) !== 0) {
+  if (spare > 0 && (bits[bits.length - 1]! & ((1 << spare) - 1)) !== 0) {
     throw new WireError("bad-bitfield", `spare bits set after piece ${pieceCount - 1}`);
   }
 }

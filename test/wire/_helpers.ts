@@ -97,6 +97,9 @@ export function chop(rng: Rng, bytes: Uint8Array, cuts: number): Uint8Array[] {
   return chunks;
 }
 
+/** How long a raw peer waits for bytes before failing the test. */
+const READ_TIMEOUT_MS = 5000;
+
 /** The far end of a memory `Conn`, driven byte by byte by a test. */
 export class RawPeer {
   #conn: Conn;
@@ -129,7 +132,7 @@ export class RawPeer {
   /** Reads exactly `length` bytes; throws if the stream ends first. */
   async read(length: number): Promise<Uint8Array> {
     while (this.#buffer.length < length) {
-      const { value, done } = await this.#reader.read();
+      const { value, done } = await this.#next();
       if (done) throw new Error(`stream ended with ${this.#buffer.length} of ${length} bytes`);
       const joined = new Uint8Array(this.#buffer.length + value.length);
       joined.set(this.#buffer);
@@ -148,9 +151,22 @@ export class RawPeer {
       this.#buffer = new Uint8Array(0);
       return out;
     }
-    const { value, done } = await this.#reader.read();
+    const { value, done } = await this.#next();
     if (done) throw new Error("stream ended");
     return value;
+  }
+
+  /** The next read, failing after {@link READ_TIMEOUT_MS} so a missing message fails the test. */
+  async #next(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("nothing to read")), READ_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([this.#reader.read(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Reads the next whole message (keep-alives included). */
@@ -164,7 +180,7 @@ export class RawPeer {
 
   /** Resolves once the other side has closed: reads and drops until the end. */
   async ended(): Promise<void> {
-    while (!(await this.#reader.read()).done) { /* drain */ }
+    while (!(await this.#next()).done) { /* drain */ }
   }
 
   /** Closes this end. */

@@ -5,7 +5,6 @@
  * @module
  */
 
-import { memoryConnPair } from "../../transports/memory.ts";
 import { concatBytes } from "../../src/bytes.ts";
 import type { Limits } from "../../src/limits.ts";
 import { encodeMessage } from "../../src/wire/encode.ts";
@@ -17,6 +16,7 @@ import type { TorrentShape } from "../../src/wire/torrent_shape.ts";
 import type { CloseInfo } from "../../src/wire/peer_wire_options.ts";
 import { PeerWire } from "../../src/wire/peer_wire.ts";
 import { INFO_HASH, RawPeer } from "./_helpers.ts";
+import { connPair } from "./_conns.ts";
 
 /** What the scripted peer announces and what the wire knows. */
 export interface ScriptOptions {
@@ -37,14 +37,14 @@ export const SHAPE: TorrentShape = { pieceCount: 10, pieceLength: 32768, lastPie
 export async function scripted(
   options: ScriptOptions = {},
 ): Promise<{ wire: PeerWire; peer: RawPeer }> {
-  const [a, b] = memoryConnPair();
+  const [a, b] = connPair();
   const peer = new RawPeer(a);
   const peerFlags = options.peerFlags ?? { fast: true };
   const opening = PeerWire.accept(b, {
     peerId: makePeerId(),
     accept: () => ({ torrent: options.torrent === undefined ? SHAPE : options.torrent }),
     ...(options.flags ? { flags: options.flags } : {}),
-    ...(options.limits ? { limits: options.limits } : {}),
+    limits: { idleTimeoutMs: 2000, ...options.limits }, // a missed fault fails fast
   });
   await peer.sendHandshake(INFO_HASH, makePeerId("-XX0000-"), peerFlags);
   await peer.read(68);

@@ -12,6 +12,7 @@ import type { Message } from "../../src/wire/messages.ts";
 import { encodeMessage } from "../../src/wire/encode.ts";
 import { hex } from "./_helpers.ts";
 import { feed, scripted, type ScriptOptions } from "./_scripted.ts";
+import { wireTest } from "./_conns.ts";
 
 const HAVE: Message = { type: "have", index: 1 };
 
@@ -32,33 +33,33 @@ async function closesWith(
   await peer.ended();
 }
 
-Deno.test("an over-long length prefix: message-too-long", async () => {
+wireTest("an over-long length prefix: message-too-long", async () => {
   await closesWith("message-too-long", hex("000003e9 07"), { limits: { maxMessageBytes: 1000 } });
 });
 
-Deno.test("a fixed-size message of the wrong length: bad-length", async () => {
+wireTest("a fixed-size message of the wrong length: bad-length", async () => {
   await closesWith("bad-length", hex("00000006 04 0000000100"));
 });
 
-Deno.test("an unknown message id: unknown-message", async () => {
+wireTest("an unknown message id: unknown-message", async () => {
   await closesWith("unknown-message", hex("00000001 0b"));
 });
 
-Deno.test("a bitfield of the wrong length: bad-bitfield", async () => {
+wireTest("a bitfield of the wrong length: bad-bitfield", async () => {
   const { wire, peer } = await scripted();
   const { received, info } = await feed(wire, peer, { type: "bitfield", bits: hex("ffc000") });
   assert.equal(info.reason, "bad-bitfield");
   assert.deepEqual(received, []);
 });
 
-Deno.test("a bitfield with spare bits set: bad-bitfield", async () => {
+wireTest("a bitfield with spare bits set: bad-bitfield", async () => {
   const { wire, peer } = await scripted();
   const { info } = await feed(wire, peer, { type: "bitfield", bits: hex("ffe0") }); // piece 10 of 10
   assert.equal(info.reason, "bad-bitfield");
   assert.match(info.message, /spare bits/);
 });
 
-Deno.test("a second bitfield: duplicate-bitfield", async () => {
+wireTest("a second bitfield: duplicate-bitfield", async () => {
   const { wire, peer } = await scripted();
   const bitfield: Message = { type: "bitfield", bits: hex("ffc0") };
   const { received, info } = await feed(wire, peer, bitfield, { type: "haveNone" });
@@ -66,24 +67,24 @@ Deno.test("a second bitfield: duplicate-bitfield", async () => {
   assert.deepEqual(received, [bitfield]);
 });
 
-Deno.test("a have out of range: bad-index", async () => {
+wireTest("a have out of range: bad-index", async () => {
   await closesWith("bad-index", { type: "have", index: 10 });
 });
 
-Deno.test("a request over 16 KiB: request-too-large", async () => {
+wireTest("a request over 16 KiB: request-too-large", async () => {
   await closesWith("request-too-large", { type: "request", index: 0, begin: 0, length: 16385 });
 });
 
-Deno.test("a request past the end of its piece: bad-request", async () => {
+wireTest("a request past the end of its piece: bad-request", async () => {
   await closesWith("bad-request", { type: "request", index: 0, begin: 16385, length: 16384 });
   await closesWith("bad-request", { type: "request", index: 9, begin: 0, length: 1001 });
 });
 
-Deno.test("a block past the end of its piece: bad-request", async () => {
+wireTest("a block past the end of its piece: bad-request", async () => {
   await closesWith("bad-request", { type: "piece", index: 9, begin: 999, block: hex("0102") });
 });
 
-Deno.test("more queued requests than maxPeerRequests: too-many-requests", async () => {
+wireTest("more queued requests than maxPeerRequests: too-many-requests", async () => {
   const { wire, peer } = await scripted({ limits: { maxPeerRequests: 4 } });
   await wire.unchoke();
   const requests: Message[] = [0, 1, 2, 3, 4].map((i) => ({
@@ -97,7 +98,7 @@ Deno.test("more queued requests than maxPeerRequests: too-many-requests", async 
   assert.deepEqual(received, requests.slice(0, 4));
 });
 
-Deno.test("requests served in time never reach the cap", async () => {
+wireTest("requests served in time never reach the cap", async () => {
   const { wire, peer } = await scripted({ limits: { maxPeerRequests: 2 } });
   await wire.unchoke();
   const seen: Message[] = [];
@@ -120,24 +121,27 @@ Deno.test("requests served in time never reach the cap", async () => {
   assert.equal(seen.length, 6);
 });
 
-Deno.test("BEP 6 messages without BEP 6 agreed: not-negotiated", async () => {
+wireTest("BEP 6 messages without BEP 6 agreed: not-negotiated", async () => {
   await closesWith("not-negotiated", { type: "haveAll" }, { peerFlags: {} });
   await closesWith("not-negotiated", { type: "allowedFast", index: 0 }, { peerFlags: {} });
 });
 
-Deno.test("an extended message without BEP 10 agreed: not-negotiated", async () => {
+wireTest("an extended message without BEP 10 agreed: not-negotiated", async () => {
   await closesWith("not-negotiated", { type: "extended", id: 1, payload: hex("00") });
 });
 
-Deno.test("a later extension handshake that is not a dictionary: bad-extension-handshake", async () => {
-  await closesWith(
-    "bad-extension-handshake",
-    { type: "extended", id: 0, payload: hex("6c65") }, // "le"
-    { peerFlags: { fast: true, extended: true } },
-  );
-});
+wireTest(
+  "a later extension handshake that is not a dictionary: bad-extension-handshake",
+  async () => {
+    await closesWith(
+      "bad-extension-handshake",
+      { type: "extended", id: 0, payload: hex("6c65") }, // "le"
+      { peerFlags: { fast: true, extended: true } },
+    );
+  },
+);
 
-Deno.test("the owner closes with a reason of its own; the peer sees the end", async () => {
+wireTest("the owner closes with a reason of its own; the peer sees the end", async () => {
   const { wire, peer } = await scripted();
   wire.close("unrequested-block", "piece 3 was never requested");
   assert.deepEqual(await wire.closed, {
@@ -148,7 +152,7 @@ Deno.test("the owner closes with a reason of its own; the peer sees the end", as
   assert.equal(await wire.have(1), false); // sends after close resolve false
 });
 
-Deno.test("the peer closing ends the iteration with connection-closed", async () => {
+wireTest("the peer closing ends the iteration with connection-closed", async () => {
   const { wire, peer } = await scripted();
   const received: Message[] = [];
   const reading = (async () => {
@@ -161,7 +165,7 @@ Deno.test("the peer closing ends the iteration with connection-closed", async ()
   assert.equal((await wire.closed).reason, "connection-closed");
 });
 
-Deno.test("a shape set later (after a magnet's metadata) checks later messages", async () => {
+wireTest("a shape set later (after a magnet's metadata) checks later messages", async () => {
   const { wire, peer } = await scripted({ torrent: null });
   const messages = wire[Symbol.asyncIterator]();
   await peer.send(encodeMessage({ type: "have", index: 500 }));

@@ -7,7 +7,6 @@
  */
 
 import assert from "node:assert/strict";
-import { memoryConnPair } from "../../transports/memory.ts";
 import { bytesEqual, concatBytes } from "../../src/bytes.ts";
 import { encodeMessage } from "../../src/wire/encode.ts";
 import { encodeExtensionHandshake } from "../../src/wire/extension_handshake.ts";
@@ -18,16 +17,19 @@ import { PeerWire } from "../../src/wire/peer_wire.ts";
 import type { AcceptOptions, ConnectOptions } from "../../src/wire/peer_wire_options.ts";
 import { WireError, type WireErrorReason } from "../../src/wire/wire_error.ts";
 import { INFO_HASH, RawPeer } from "./_helpers.ts";
+import { connPair, wireTest } from "./_conns.ts";
 
 const ID_A = makePeerId("-AA0001-");
 const ID_B = makePeerId("-BB0002-");
+/** Short enough that a message that never comes fails a test in seconds. */
+const LIMITS = { idleTimeoutMs: 2000, handshakeTimeoutMs: 2000 };
 
 /** Opens a connected pair: A dials, B accepts. */
 function pair(a: Partial<ConnectOptions> = {}, b: Partial<AcceptOptions> = {}) {
-  const [connA, connB] = memoryConnPair();
+  const [connA, connB] = connPair();
   return Promise.all([
-    PeerWire.connect(connA, { infoHash: INFO_HASH, peerId: ID_A, ...a }),
-    PeerWire.accept(connB, { peerId: ID_B, accept: () => true, ...b }),
+    PeerWire.connect(connA, { infoHash: INFO_HASH, peerId: ID_A, limits: LIMITS, ...a }),
+    PeerWire.accept(connB, { peerId: ID_B, accept: () => true, limits: LIMITS, ...b }),
   ]);
 }
 
@@ -45,7 +47,7 @@ async function first(wire: PeerWire): Promise<Message | undefined> {
   for await (const message of wire) return message;
 }
 
-Deno.test("a full handshake with BEP 6 and BEP 10 both ways", async () => {
+wireTest("a full handshake with BEP 6 and BEP 10 both ways", async () => {
   const seen: Uint8Array[] = [];
   const [a, b] = await pair(
     { extensionHandshake: { extensions: new Map([["ut_metadata", 1]]), client: "A 1.0" } },
@@ -90,7 +92,7 @@ Deno.test("a full handshake with BEP 6 and BEP 10 both ways", async () => {
   assert.equal((await b.closed).reason, "connection-closed");
 });
 
-Deno.test("without BEP 10 there is no extension handshake and extended cannot be sent", async () => {
+wireTest("without BEP 10 there is no extension handshake and extended cannot be sent", async () => {
   const [a, b] = await pair({ flags: { fast: true } });
   for (const wire of [a, b]) {
     assert.equal(wire.status.extended, false);
@@ -103,7 +105,7 @@ Deno.test("without BEP 10 there is no extension handshake and extended cannot be
   await a.closed;
 });
 
-Deno.test("BEP 6 is agreed only when both sides set it", async () => {
+wireTest("BEP 6 is agreed only when both sides set it", async () => {
   const cases: [Partial<HandshakeFlags>, Partial<HandshakeFlags>, boolean][] = [
     [{ fast: true }, { fast: true }, true],
     [{ fast: true }, {}, false],
@@ -123,8 +125,8 @@ Deno.test("BEP 6 is agreed only when both sides set it", async () => {
   }
 });
 
-Deno.test("the accept callback refusing an info hash closes before we answer", async () => {
-  const [connA, connB] = memoryConnPair();
+wireTest("the accept callback refusing an info hash closes before we answer", async () => {
+  const [connA, connB] = connPair();
   const refused = PeerWire.accept(connB, {
     peerId: ID_B,
     accept: (infoHash) => Promise.resolve(bytesEqual(infoHash, new Uint8Array(20))),
@@ -134,8 +136,8 @@ Deno.test("the accept callback refusing an info hash closes before we answer", a
   await rejectsWith(dialled, "connection-closed");
 });
 
-Deno.test("an answer for another torrent is info-hash-mismatch", async () => {
-  const [connA, connB] = memoryConnPair();
+wireTest("an answer for another torrent is info-hash-mismatch", async () => {
+  const [connA, connB] = connPair();
   const peer = new RawPeer(connB);
   const dialled = PeerWire.connect(connA, { infoHash: INFO_HASH, peerId: ID_A });
   await peer.read(68);
@@ -144,8 +146,8 @@ Deno.test("an answer for another torrent is info-hash-mismatch", async () => {
   await peer.ended();
 });
 
-Deno.test("something other than a handshake is bad-handshake", async () => {
-  const [connA, connB] = memoryConnPair();
+wireTest("something other than a handshake is bad-handshake", async () => {
+  const [connA, connB] = connPair();
   const peer = new RawPeer(connA);
   const accepting = PeerWire.accept(connB, { peerId: ID_B, accept: () => true });
   await peer.send(
@@ -154,30 +156,33 @@ Deno.test("something other than a handshake is bad-handshake", async () => {
   await rejectsWith(accepting, "bad-handshake");
 });
 
-Deno.test("a handshake split into single bytes, with messages in the same chunk after it", async () => {
-  const [connA, connB] = memoryConnPair();
-  const peer = new RawPeer(connA);
-  const accepting = PeerWire.accept(connB, {
-    peerId: ID_B,
-    accept: () => true,
-    flags: { fast: true },
-  });
-  const handshake = encodeHandshake({
-    reserved: reservedBytes({ fast: true }),
-    infoHash: INFO_HASH,
-    peerId: ID_A,
-  });
-  for (const byte of handshake.subarray(0, 67)) await peer.send(new Uint8Array([byte]));
-  await peer.send(
-    new Uint8Array([...handshake.subarray(67), ...encodeMessage({ type: "haveNone" })]),
-  );
-  const wire = await accepting;
-  assert.deepEqual(await first(wire), { type: "haveNone" });
-  wire.close();
-});
+wireTest(
+  "a handshake split into single bytes, with messages in the same chunk after it",
+  async () => {
+    const [connA, connB] = connPair();
+    const peer = new RawPeer(connA);
+    const accepting = PeerWire.accept(connB, {
+      peerId: ID_B,
+      accept: () => true,
+      flags: { fast: true },
+    });
+    const handshake = encodeHandshake({
+      reserved: reservedBytes({ fast: true }),
+      infoHash: INFO_HASH,
+      peerId: ID_A,
+    });
+    for (const byte of handshake.subarray(0, 67)) await peer.send(new Uint8Array([byte]));
+    await peer.send(
+      new Uint8Array([...handshake.subarray(67), ...encodeMessage({ type: "haveNone" })]),
+    );
+    const wire = await accepting;
+    assert.deepEqual(await first(wire), { type: "haveNone" });
+    wire.close();
+  },
+);
 
-Deno.test("messages sent before the peer's extension handshake are kept", async () => {
-  const [connA, connB] = memoryConnPair();
+wireTest("messages sent before the peer's extension handshake are kept", async () => {
+  const [connA, connB] = connPair();
   const peer = new RawPeer(connA);
   const accepting = PeerWire.accept(connB, { peerId: ID_B, accept: () => true });
   await peer.sendHandshake(INFO_HASH, ID_A, { extended: true, fast: true });
@@ -198,8 +203,8 @@ Deno.test("messages sent before the peer's extension handshake are kept", async 
   wire.close();
 });
 
-Deno.test("a bad first extension handshake fails the open", async () => {
-  const [connA, connB] = memoryConnPair();
+wireTest("a bad first extension handshake fails the open", async () => {
+  const [connA, connB] = connPair();
   const peer = new RawPeer(connA);
   const accepting = PeerWire.accept(connB, { peerId: ID_B, accept: () => true });
   await peer.sendHandshake(INFO_HASH, ID_A, { extended: true });
@@ -209,8 +214,8 @@ Deno.test("a bad first extension handshake fails the open", async () => {
   await rejectsWith(accepting, "bad-extension-handshake");
 });
 
-Deno.test("the peer hanging up during the handshake is connection-closed", async () => {
-  const [connA, connB] = memoryConnPair();
+wireTest("the peer hanging up during the handshake is connection-closed", async () => {
+  const [connA, connB] = connPair();
   const peer = new RawPeer(connA);
   const accepting = PeerWire.accept(connB, { peerId: ID_B, accept: () => true });
   await peer.send(new Uint8Array(30));
@@ -218,8 +223,8 @@ Deno.test("the peer hanging up during the handshake is connection-closed", async
   await rejectsWith(accepting, "connection-closed");
 });
 
-Deno.test("an abort signal abandons the handshake with its reason", async () => {
-  const [connA] = memoryConnPair();
+wireTest("an abort signal abandons the handshake with its reason", async () => {
+  const [connA] = connPair();
   const controller = new AbortController();
   const dialling = PeerWire.connect(connA, {
     infoHash: INFO_HASH,
@@ -229,7 +234,7 @@ Deno.test("an abort signal abandons the handshake with its reason", async () => 
   controller.abort(new Error("shutting down"));
   await assert.rejects(dialling, /shutting down/);
   await assert.rejects(
-    PeerWire.connect(memoryConnPair()[0], {
+    PeerWire.connect(connPair()[0], {
       infoHash: INFO_HASH,
       peerId: ID_A,
       signal: AbortSignal.abort(),
@@ -238,8 +243,8 @@ Deno.test("an abort signal abandons the handshake with its reason", async () => 
   );
 });
 
-Deno.test("an accept callback that throws closes the connection and rethrows", async () => {
-  const [connA, connB] = memoryConnPair();
+wireTest("an accept callback that throws closes the connection and rethrows", async () => {
+  const [connA, connB] = connPair();
   const accepting = PeerWire.accept(connB, {
     peerId: ID_B,
     accept: () => {
@@ -251,8 +256,8 @@ Deno.test("an accept callback that throws closes the connection and rethrows", a
   await rejectsWith(dialled, "connection-closed");
 });
 
-Deno.test("sends resolve once taken, and small ones sent together share one write", async () => {
-  const [connA, connB] = memoryConnPair();
+wireTest("sends resolve once taken, and small ones sent together share one write", async () => {
+  const [connA, connB] = connPair();
   const peer = new RawPeer(connB);
   const dialling = PeerWire.connect(connA, { infoHash: INFO_HASH, peerId: ID_A, flags: {} });
   assert.equal((await peer.nextChunk()).length, 68);

@@ -6,7 +6,6 @@
  */
 
 import assert from "node:assert/strict";
-import { memoryConnPair } from "../../transports/memory.ts";
 import { encodeMessage } from "../../src/wire/encode.ts";
 import { makePeerId } from "../../src/wire/peer_id.ts";
 import { PeerWire } from "../../src/wire/peer_wire.ts";
@@ -14,11 +13,12 @@ import type { Message } from "../../src/wire/messages.ts";
 import { WireError } from "../../src/wire/wire_error.ts";
 import { INFO_HASH, RawPeer } from "./_helpers.ts";
 import { scripted } from "./_scripted.ts";
+import { connPair, wireTest } from "./_conns.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-Deno.test("a silent peer fails the handshake with handshake-timeout", async () => {
-  const [, conn] = memoryConnPair();
+wireTest("a silent peer fails the handshake with handshake-timeout", async () => {
+  const [, conn] = connPair();
   const started = performance.now();
   const accepting = PeerWire.accept(conn, {
     peerId: makePeerId(),
@@ -32,8 +32,8 @@ Deno.test("a silent peer fails the handshake with handshake-timeout", async () =
   assert.ok(performance.now() - started >= 60);
 });
 
-Deno.test("a peer that announces BEP 10 but never sends its handshake times out", async () => {
-  const [connA, connB] = memoryConnPair();
+wireTest("a peer that announces BEP 10 but never sends its handshake times out", async () => {
+  const [connA, connB] = connPair();
   const peer = new RawPeer(connA);
   const accepting = PeerWire.accept(connB, {
     peerId: makePeerId(),
@@ -47,7 +47,7 @@ Deno.test("a peer that announces BEP 10 but never sends its handshake times out"
   );
 });
 
-Deno.test("a peer silent for idleTimeoutMs is closed with idle-timeout", async () => {
+wireTest("a peer silent for idleTimeoutMs is closed with idle-timeout", async () => {
   const { wire, peer } = await scripted({
     limits: { idleTimeoutMs: 80, keepAliveIntervalMs: 10_000 },
   });
@@ -58,7 +58,7 @@ Deno.test("a peer silent for idleTimeoutMs is closed with idle-timeout", async (
   await peer.ended();
 });
 
-Deno.test("the peer's keep-alives keep the connection open, and are not delivered", async () => {
+wireTest("the peer's keep-alives keep the connection open, and are not delivered", async () => {
   const { wire, peer } = await scripted({
     limits: { idleTimeoutMs: 150, keepAliveIntervalMs: 10_000 },
   });
@@ -78,7 +78,7 @@ Deno.test("the peer's keep-alives keep the connection open, and are not delivere
   assert.deepEqual(received, [{ type: "unchoke" }]);
 });
 
-Deno.test("time the owner is not reading does not count as idle", async () => {
+wireTest("time the owner is not reading does not count as idle", async () => {
   const { wire, peer } = await scripted({ limits: { idleTimeoutMs: 50 } });
   await sleep(200);
   await peer.send(encodeMessage({ type: "have", index: 4 }));
@@ -90,7 +90,7 @@ Deno.test("time the owner is not reading does not count as idle", async () => {
   assert.equal((await wire.closed).reason, "local");
 });
 
-Deno.test("we send keep-alives every keepAliveIntervalMs while otherwise silent", async () => {
+wireTest("we send keep-alives every keepAliveIntervalMs while otherwise silent", async () => {
   const { wire, peer } = await scripted({ limits: { keepAliveIntervalMs: 40 } });
   const started = performance.now();
   for (let i = 1; i <= 3; i++) {
@@ -100,7 +100,7 @@ Deno.test("we send keep-alives every keepAliveIntervalMs while otherwise silent"
   wire.close();
 });
 
-Deno.test("sending other messages holds back keep-alives", async () => {
+wireTest("sending other messages holds back keep-alives", async () => {
   const { wire, peer } = await scripted({ limits: { keepAliveIntervalMs: 250 } });
   for (let i = 0; i < 30; i++) {
     await wire.have(i % 10);

@@ -8,10 +8,10 @@
  */
 
 import assert from "node:assert/strict";
-import { memoryConnPair } from "../../transports/memory.ts";
 import { makePeerId } from "../../src/wire/peer_id.ts";
 import { PeerWire } from "../../src/wire/peer_wire.ts";
 import { INFO_HASH } from "./_helpers.ts";
+import { connPair, wireTest } from "./_conns.ts";
 
 const TOTAL = 256 * 1024 * 1024;
 const BLOCK = 16 * 1024;
@@ -19,8 +19,8 @@ const PIECE = 256 * 1024;
 const WINDOW = 128;
 const torrent = { pieceCount: TOTAL / PIECE, pieceLength: PIECE, lastPieceLength: PIECE };
 
-Deno.test("256 MiB of piece messages pass through a memory connection", async () => {
-  const [connA, connB] = memoryConnPair();
+wireTest("256 MiB of piece messages pass through a memory connection", async () => {
+  const [connA, connB] = connPair();
   const [downloader, seeder] = await Promise.all([
     PeerWire.connect(connA, { infoHash: INFO_HASH, peerId: makePeerId(), torrent }),
     PeerWire.accept(connB, { peerId: makePeerId(), accept: () => ({ torrent }) }),
