@@ -47,6 +47,8 @@ export interface AddOptions {
   announce?: string[];
   /** Called while existing data is checked, with done and total bytes. */
   onCheck?: (done: number, total: number) => void;
+  /** Check the data, then wait for `torrent.resume()` before connecting. */
+  paused?: boolean;
 }
 
 /**
@@ -82,7 +84,10 @@ export class Client {
     this.#transports = options.transports ?? [tcpTransport()];
     this.#listener = listener;
     this.#udp = udp;
-    this.#udpTracker = udp ? new UdpTrackerClient(udp) : null;
+    // BEP 15 resends after 15 s, doubling; the first wait follows trackerTimeoutMs.
+    this.#udpTracker = udp
+      ? new UdpTrackerClient(udp, { retryBaseMs: this.#limits.trackerTimeoutMs })
+      : null;
     if (listener) this.#acceptLoop(listener);
   }
 
@@ -156,7 +161,10 @@ export class Client {
     });
     this.#torrents.set(key, added);
     try {
-      await added.start(options.onCheck);
+      await added.start({
+        ...(options.onCheck ? { onCheck: options.onCheck } : {}),
+        ...(options.paused ? { paused: true } : {}),
+      });
     } catch (error) {
       this.#torrents.delete(key);
       await added.close();

@@ -47,12 +47,14 @@ export interface Limits {
   keepAliveIntervalMs: number;
   /** Milliseconds a requested block may take before it is requested elsewhere. */
   requestTimeoutMs: number;
-  /** Milliseconds to wait for a tracker's answer. */
+  /**
+   * Milliseconds to wait for a tracker's answer (HTTP), or before the first
+   * resend (UDP, which doubles it each time); a tracker gets four times this
+   * before the next one is tried.
+   */
   trackerTimeoutMs: number;
   /** Largest tracker response body, in bytes. */
   maxTrackerResponseBytes: number;
-  /** Times a peer may send data that fails a hash check before it is banned. */
-  maxHashFailures: number;
   /** Open file handles the filesystem storage keeps per torrent. */
   maxOpenFiles: number;
 }
@@ -89,7 +91,6 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
   requestTimeoutMs: 20_000,
   trackerTimeoutMs: 15_000,
   maxTrackerResponseBytes: 4 * 1024 * 1024,
-  maxHashFailures: 2,
   maxOpenFiles: 64,
 });
 

@@ -16,15 +16,15 @@ import { bytesEqual } from "./bytes.ts";
 import { checkStorage } from "./storage/check_storage.ts";
 import type { Storage } from "./storage/types.ts";
 import { verifyPiece } from "./storage/verify.ts";
-import { BanList } from "./swarm/ban.ts";
 import { Bitfield } from "./swarm/bitfield.ts";
-import { pieceSizes } from "./swarm/blocks.ts";
+import { BLOCK_SIZE, pieceSizes } from "./swarm/blocks.ts";
 import { Choker } from "./swarm/choker.ts";
 import { DEFAULT_PRIORITY, Picker } from "./swarm/picker.ts";
 import { RateMeter } from "./swarm/rate.ts";
 import { Connector } from "./torrent/connector.ts";
 import { Peer } from "./torrent/peer.ts";
 import { PieceBuffers } from "./torrent/piece_buffers.ts";
+import { SmartBan } from "./torrent/smart_ban.ts";
 import type { BlockMessage, Message, PieceMessage } from "./wire/messages.ts";
 import { PeerWire } from "./wire/peer_wire.ts";
 import type { TorrentSettings } from "./wire/peer_wire_options.ts";
@@ -100,7 +100,9 @@ export class Torrent extends EventTarget {
   #picker: Picker<Peer>;
   #buffers: PieceBuffers;
   #choker = new Choker<Peer>();
-  #bans: BanList;
+  /** Banned addresses (hosts): peers that sent data failing a hash check. */
+  #bans = new Set<string>();
+  #smartBan = new SmartBan(BLOCK_SIZE);
   #peers = new Set<Peer>();
   #peerKeys = new Set<string>();
   #connector: Connector;
@@ -130,7 +132,6 @@ export class Torrent extends EventTarget {
     this.#sizes = pieceSizes(options.meta);
     this.#picker = new Picker<Peer>({ pieceSizes: this.#sizes });
     this.#buffers = new PieceBuffers((piece) => this.#sizes[piece]!);
-    this.#bans = new BanList({ maxFailures: this.#limits.maxHashFailures });
     const now = performance.now();
     this.#download = new RateMeter(now);
     this.#upload = new RateMeter(now);
@@ -195,18 +196,23 @@ export class Torrent extends EventTarget {
   }
 
   /**
-   * Checks what storage holds, then connects to peers and trackers.
+   * Checks what storage holds, then connects to peers and trackers (or,
+   * with `paused`, waits for `resume()`).
    *
-   * @param onCheck Called as pieces are checked, with done and total bytes.
+   * @param options `onCheck` is called as pieces are checked, with done and
+   * total bytes.
    */
-  async start(onCheck?: (done: number, total: number) => void): Promise<void> {
+  async start(
+    options: { onCheck?: (done: number, total: number) => void; paused?: boolean } = {},
+  ): Promise<void> {
     const have = await checkStorage(this.meta, this.#storage, {
-      ...(onCheck ? { onProgress: onCheck } : {}),
+      ...(options.onCheck ? { onProgress: options.onCheck } : {}),
     });
     for (const piece of have) this.#pieceDone(piece, false);
     if (this.#state === "closed") return;
-    this.#setState(this.#picker.remaining === 0 ? "seeding" : "downloading");
     if (this.#picker.remaining === 0) this.#resolveDone();
+    if (options.paused) return this.#setState("paused");
+    this.#setState(this.#picker.remaining === 0 ? "seeding" : "downloading");
     this.#run();
   }
 
@@ -257,7 +263,7 @@ export class Torrent extends EventTarget {
     await this.#stopActivity();
   }
 
-  /** Connects and announces again after `pause()`. */
+  /** Connects and announces: after `pause()`, or after a start with `paused`. */
   resume(): void {
     if (this.#state !== "paused") return;
     this.#setState(this.#picker.remaining === 0 ? "seeding" : "downloading");
@@ -310,6 +316,8 @@ export class Torrent extends EventTarget {
         left: this.meta.length - this.#verifiedBytes,
       }),
       limits: this.#limits,
+      // A try of one tracker may resend (UDP) a few times before the next tracker is tried.
+      attemptTimeoutMs: this.#limits.trackerTimeoutMs * 4,
       ...(this.#options.udpTracker ? { udpTracker: this.#options.udpTracker } : {}),
       ...(this.#options.announce ? { announce: this.#options.announce } : {}),
     });
@@ -357,7 +365,7 @@ export class Torrent extends EventTarget {
   #connectorHost() {
     return {
       wantsConnection: () => this.#hasRoom(),
-      isKnown: (key: string) => this.#peerKeys.has(key) || this.#bans.isBanned(key),
+      isKnown: (key: string) => this.#peerKeys.has(key) || this.#bans.has(hostOf(key)),
       connected: async (conn: Conn) => {
         const wire = await PeerWire.connect(conn, {
           infoHash: this.wireHash,
@@ -401,7 +409,7 @@ export class Torrent extends EventTarget {
     );
     if (
       this.#state === "closed" || this.#state === "paused" || this.#peerKeys.has(peer.key) ||
-      this.#bans.isBanned(peer.key) || bytesEqual(wire.remote.peerId, this.#options.peerId)
+      this.#bans.has(peer.banKey) || bytesEqual(wire.remote.peerId, this.#options.peerId)
     ) {
       wire.close("local", "not wanted");
       return;
@@ -524,7 +532,7 @@ export class Torrent extends EventTarget {
     this.#download.add(block.length, now);
     peer.pipeline.blockReceived(block.length, now, result.requestedAt);
     if (result.status === "accepted") {
-      this.#buffers.put(block.piece, block.begin, message.block);
+      this.#buffers.put(block.piece, block.begin, message.block, peer.banKey);
       for (const dup of result.cancel) {
         void dup.peer.wire.cancel(dup.block.piece, dup.block.begin, dup.block.length);
       }
@@ -534,21 +542,25 @@ export class Torrent extends EventTarget {
   }
 
   async #finishPiece(piece: number): Promise<void> {
-    const data = this.#buffers.take(piece)!;
+    const { data, from } = this.#buffers.take(piece)!;
     if (!(await verifyPiece(this.meta, piece, data))) {
-      const blamed = this.#picker.hashFailed(piece);
-      const banned = this.#bans.blame(new Set(blamed.map((peer) => peer.key)));
+      this.#picker.hashFailed(piece);
       this.#warn(`piece ${piece} failed its hash check`);
-      for (const peer of this.#peers) {
-        if (banned.includes(peer.key)) {
-          peer.wire.close("hash-failure", `sent bad data for ${piece}`);
-        }
-      }
+      this.#ban(this.#smartBan.failed(piece, data, from), `sent bad data for piece ${piece}`);
       return;
     }
+    this.#ban(this.#smartBan.verified(piece, data), `had sent bad data for piece ${piece}`);
     if (this.#state === "closed") return;
     await this.#storage.write(piece, 0, data);
     this.#pieceDone(piece, true);
+  }
+
+  /** Bans peers by address and disconnects them. */
+  #ban(keys: readonly string[], why: string): void {
+    for (const key of keys) this.#bans.add(key);
+    for (const peer of this.#peers) {
+      if (keys.includes(peer.banKey)) peer.wire.close("hash-failure", why);
+    }
   }
 
   /** Records a verified, stored piece. */
@@ -666,4 +678,9 @@ function wireHashOf(meta: Metainfo): Uint8Array {
 
 function blockOf(message: BlockMessage) {
   return { piece: message.index, begin: message.begin, length: message.length };
+}
+
+/** The host of a `host:port` or `[v6]:port` key. */
+function hostOf(key: string): string {
+  return key.startsWith("[") ? key.slice(1, key.indexOf("]")) : key.slice(0, key.lastIndexOf(":"));
 }

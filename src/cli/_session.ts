@@ -70,7 +70,7 @@ export async function showProgress(
 ): Promise<void> {
   if (values.quiet) return void await until;
   const every = values.json || io.errIsTerminal ? 1000 : 5000;
-  let last = 0;
+  let last = -Infinity;
   const show = (final = false) => {
     const now = performance.now();
     if (!final && now - last < every) return;

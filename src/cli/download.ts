@@ -9,7 +9,13 @@ import { memoryStorage } from "../storage/memory.ts";
 import { Client } from "../client.ts";
 import { type Command, parse, UsageError } from "./_cli.ts";
 import { loadTorrentOrMagnet } from "./_load.ts";
-import { interrupted, sessionInputs, sessionOptions, showProgress } from "./_session.ts";
+import {
+  interrupted,
+  progressJson,
+  sessionInputs,
+  sessionOptions,
+  showProgress,
+} from "./_session.ts";
 import { fileSystem } from "../runtime.ts";
 
 /** The `download` subcommand. */
@@ -62,10 +68,14 @@ Options:
       const torrent = await client.add(meta, {
         peers,
         announce,
+        paused: true,
         ...(piece === null ? { dir: values.output } : { storage: memoryStorage() }),
       });
+      // The first record shows what was found on disk, before anything is fetched.
+      if (values.json) io.out(JSON.stringify({ ...progressJson(torrent), type: "checked" }) + "\n");
+      if (piece !== null) torrent.select([piece]);
+      torrent.resume();
       if (piece !== null) {
-        torrent.select([piece]);
         const got = new Promise<void>((resolve) =>
           torrent.addEventListener("piece", (e) => {
             if ((e as CustomEvent<number>).detail === piece) resolve();

@@ -11,7 +11,6 @@
  * - {@link RequestPipeline} and {@link RateMeter}: how many requests to keep
  *   out to a peer; rates; snubbing.
  * - {@link Choker}: whom to upload to.
- * - {@link BanList}: who sent corrupt data too often.
  *
  * @example
  * ```ts
@@ -38,7 +37,6 @@
  */
 
 export { Availability, type AvailabilityListener } from "./availability.ts";
-export { BanList, type BanOptions } from "./ban.ts";
 export { Bitfield } from "./bitfield.ts";
 export {
   BLOCK_SIZE,

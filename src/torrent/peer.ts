@@ -22,6 +22,8 @@ export class Peer {
   readonly address: PeerAddress | null;
   /** `host:port`, or the peer id in hex when the address is unknown: the key for bans. */
   readonly key: string;
+  /** The address bans apply to: the host, or the peer id when the address is unknown. */
+  readonly banKey: string;
   /** True when the peer dialled us. */
   readonly incoming: boolean;
   /** When the connection opened (ms, `performance.now()` clock). */
@@ -48,6 +50,7 @@ export class Peer {
     this.incoming = incoming;
     this.address = wire.remoteAddress;
     this.key = this.address ? formatAddress(this.address) : `id:${toHex(wire.remote.peerId)}`;
+    this.banKey = this.address?.host ?? this.key;
     this.connectedAt = now;
     this.pipeline = new RequestPipeline(now, { max: maxRequests });
     const reqq = wire.peerExtensions?.requestQueue;
