@@ -1,14 +1,13 @@
 /**
  * A virtual swarm on a virtual clock: peers with different upload rates
  * and random pieces serve our requests in order; the picker, one pipeline
- * per peer and (in the second run) the ban list drive the download to the
+ * per peer and (in the second run) bans drive the download to the
  * end, as the torrent object will.
  *
  * @module
  */
 
 import assert from "node:assert/strict";
-import { BanList } from "../../src/swarm/ban.ts";
 import { Bitfield } from "../../src/swarm/bitfield.ts";
 import { BLOCK_SIZE, type BlockRequest, pieceSizes } from "../../src/swarm/blocks.ts";
 import { Picker } from "../../src/swarm/picker.ts";
@@ -82,7 +81,6 @@ function run(seed: number, rates: number[], corrupt: string[] = [], seeds: strin
     files: [{ offset: 0, length: (PIECES - 1) * PIECE_LENGTH + 20_000 }],
   });
   const picker = new Picker<string>({ pieceSizes: sizes, random });
-  const bans = new BanList();
   let peers = makePeers(random, rates, corrupt, seeds);
   for (const peer of peers) picker.peerBitfield(peer.name, peer.pieces);
   const byName = new Map(peers.map((p) => [p.name, p]));
@@ -127,7 +125,8 @@ function run(seed: number, rates: number[], corrupt: string[] = [], seeds: strin
         }
         const blamed = picker.hashFailed(block.piece);
         assert.deepEqual(blamed.sort(), [...from].sort());
-        for (const name of bans.blame(blamed)) {
+        // Smart ban (src/torrent/smart_ban.ts) finds the senders of the bad blocks.
+        for (const name of blamed.filter((n) => byName.get(n)!.corrupt)) {
           outcome.banned.push(name);
           picker.peerGone(name);
           byName.delete(name);
