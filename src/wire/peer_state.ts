@@ -85,7 +85,8 @@ export class PeerState implements PeerStatus {
   peerInterested = false;
   #maxRequestBytes: number;
   #maxPeerRequests: number;
-  #sawPieces = false;
+  /** Which message told us the peer's pieces: `have none` may still be followed by a bitfield. */
+  #sawPieces: "none" | "some" | null = null;
   #requests = new Set<string>();
 
   /**
@@ -133,8 +134,13 @@ export class PeerState implements PeerStatus {
       case "bitfield":
       case "haveAll":
       case "haveNone":
-        if (this.#sawPieces) throw new WireError("duplicate-bitfield", `second ${message.type}`);
-        this.#sawPieces = true;
+        // aria2 sends `have none` and then its bitfield: one bitfield may follow `have none`.
+        if (
+          this.#sawPieces === "some" || (this.#sawPieces === "none" && message.type !== "bitfield")
+        ) {
+          throw new WireError("duplicate-bitfield", `second ${message.type}`);
+        }
+        this.#sawPieces = message.type === "haveNone" ? "none" : "some";
         return true;
       case "have":
       case "suggest":
