@@ -76,6 +76,7 @@ export interface PeerInfo {
 
 const TICK_MS = 1000;
 const RECHOKE_MS = 10_000;
+const REQUEST_BATCH = 8;
 
 /**
  * A torrent: downloads what is missing, verifies every piece, seeds what it
@@ -512,8 +513,14 @@ export class Torrent extends EventTarget {
     const status = peer.wire.status;
     if (status.peerChoking || !status.amInterested || this.#state !== "downloading") return;
     if (this.#buffers.bytes > this.#limits.maxPendingWriteBytes) return;
-    const want = peer.pipeline.slots(now, this.#picker.requestCount(peer));
-    if (want <= 0) return;
+    const outstanding = this.#picker.requestCount(peer);
+    const want = peer.pipeline.slots(now, outstanding);
+    // Ask in batches, so requests share socket writes; a peer with nothing out gets one at once.
+    if (
+      want <= 0 || (outstanding > 0 && want < Math.min(REQUEST_BATCH, peer.pipeline.depth(now) / 4))
+    ) {
+      return;
+    }
     for (const block of this.#picker.pick(peer, want, now)) {
       void peer.wire.request(block.piece, block.begin, block.length);
     }
@@ -543,16 +550,22 @@ export class Torrent extends EventTarget {
 
   async #finishPiece(piece: number): Promise<void> {
     const { data, from } = this.#buffers.take(piece)!;
-    if (!(await verifyPiece(this.meta, piece, data))) {
-      this.#picker.hashFailed(piece);
-      this.#warn(`piece ${piece} failed its hash check`);
-      this.#ban(this.#smartBan.failed(piece, data, from), `sent bad data for piece ${piece}`);
-      return;
+    try {
+      if (!(await verifyPiece(this.meta, piece, data))) {
+        this.#picker.hashFailed(piece);
+        this.#warn(`piece ${piece} failed its hash check`);
+        // Smart ban keeps what was received until the piece passes: copy it out of the reused buffer.
+        this.#ban(this.#smartBan.failed(piece, data.slice(), from), `sent bad data for ${piece}`);
+        return;
+      }
+      this.#ban(this.#smartBan.verified(piece, data), `had sent bad data for piece ${piece}`);
+      if (this.#state === "closed") return;
+      await this.#storage.write(piece, 0, data);
+    } finally {
+      this.#buffers.release(data);
     }
-    this.#ban(this.#smartBan.verified(piece, data), `had sent bad data for piece ${piece}`);
-    if (this.#state === "closed") return;
-    await this.#storage.write(piece, 0, data);
     this.#pieceDone(piece, true);
+    for (const peer of this.#peers) this.#fill(peer, performance.now());
   }
 
   /** Bans peers by address and disconnects them. */

@@ -16,9 +16,17 @@ export interface BufferedPiece {
   from: (string | undefined)[];
 }
 
-/** Buffers for the pieces in flight. */
+/** Spare buffers kept for reuse, so each piece does not allocate and zero a new one. */
+const SPARE_BUFFERS = 16;
+
+/**
+ * Buffers for the pieces in flight: from the first block until the piece is
+ * written (or failed), so `bytes` bounds everything downloaded but not yet
+ * stored.
+ */
 export class PieceBuffers {
   #buffers = new Map<number, BufferedPiece>();
+  #spare: Uint8Array[] = [];
   #bytes = 0;
   #pieceSize: (piece: number) => number;
 
@@ -40,7 +48,7 @@ export class PieceBuffers {
   put(piece: number, begin: number, block: Uint8Array, sender: string): void {
     let buffered = this.#buffers.get(piece);
     if (!buffered) {
-      buffered = { data: new Uint8Array(this.#pieceSize(piece)), from: [] };
+      buffered = { data: this.#allocate(this.#pieceSize(piece)), from: [] };
       this.#buffers.set(piece, buffered);
       this.#bytes += buffered.data.length;
     }
@@ -48,13 +56,24 @@ export class PieceBuffers {
     buffered.from[Math.floor(begin / BLOCK_SIZE)] = sender;
   }
 
-  /** Removes and returns a piece's buffer (when it is complete, or failed). */
+  /**
+   * Removes and returns a complete piece's buffer; it still counts in
+   * `bytes` until {@link PieceBuffers.release}.
+   */
   take(piece: number): BufferedPiece | undefined {
     const buffered = this.#buffers.get(piece);
-    if (buffered) {
-      this.#buffers.delete(piece);
-      this.#bytes -= buffered.data.length;
-    }
+    this.#buffers.delete(piece);
     return buffered;
+  }
+
+  /** Gives back a taken buffer once its piece is stored or dropped. */
+  release(data: Uint8Array): void {
+    this.#bytes -= data.length;
+    if (this.#spare.length < SPARE_BUFFERS) this.#spare.push(data);
+  }
+
+  #allocate(size: number): Uint8Array {
+    const at = this.#spare.findIndex((buffer) => buffer.length === size);
+    return at < 0 ? new Uint8Array(size) : this.#spare.splice(at, 1)[0]!;
   }
 }
