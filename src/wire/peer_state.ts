@@ -85,8 +85,8 @@ export class PeerState implements PeerStatus {
   peerInterested = false;
   #maxRequestBytes: number;
   #maxPeerRequests: number;
-  /** Which message told us the peer's pieces: `have none` may still be followed by a bitfield. */
-  #sawPieces: "none" | "some" | null = null;
+  /** The last message that told us all the peer's pieces. */
+  #sawPieces: "bitfield" | "haveAll" | "haveNone" | null = null;
   #requests = new Set<string>();
 
   /**
@@ -134,13 +134,12 @@ export class PeerState implements PeerStatus {
       case "bitfield":
       case "haveAll":
       case "haveNone":
-        // aria2 sends `have none` and then its bitfield: one bitfield may follow `have none`.
-        if (
-          this.#sawPieces === "some" || (this.#sawPieces === "none" && message.type !== "bitfield")
-        ) {
-          throw new WireError("duplicate-bitfield", `second ${message.type}`);
+        // aria2 sends `have none`, then whole bitfields again now and then, then `have all`:
+        // each replaces what we knew; only a `have none` after any of them is refused.
+        if (message.type === "haveNone" && this.#sawPieces !== null) {
+          throw new WireError("duplicate-bitfield", `have none after ${this.#sawPieces}`);
         }
-        this.#sawPieces = message.type === "haveNone" ? "none" : "some";
+        this.#sawPieces = message.type;
         return true;
       case "have":
       case "suggest":

@@ -114,7 +114,7 @@ const OFFENCES: Offence[] = [
     bytes: () => [bytes(0, 0, 0, 3, 4, 0, 0)],
   },
   {
-    name: "a second bitfield",
+    name: "a second have none",
     reason: "duplicate-bitfield",
     bytes: () => frame({ type: "haveNone" }, { type: "haveNone" }),
   },

@@ -19,15 +19,39 @@ Run it with Debian's /usr/bin/python3, which has `import libtorrent`.
       Adds the torrent to a loopback-only session, waits for libtorrent to
       check the data under <save_path> and prints JSON
       {"progress": float, "seeding": bool, "state": str, "error": str}.
+  seed <torrent> <save_path> --port N [--peer HOST:PORT]... [--tracker URL]...
+  leech <torrent> <save_path> --port N [--peer HOST:PORT]... [--tracker URL]...
+      Runs the torrent in a session that listens and dials on 127.0.0.1:N only
+      (TCP; no uTP, DHT, LSD, UPnP or NAT-PMP) until standard input closes or
+      SIGTERM/SIGINT arrives. `seed` checks the data under <save_path> first
+      and exits 1 when it is not complete. Each --tracker is added to the
+      torrent's own; each --peer is dialled once checking is over. Prints a
+      JSON line about every 250 ms: {"type": "status", "progress": float,
+      "state": str, "seeding": bool, "peers": int, "downloaded": int,
+      "uploaded": int, "download_rate": int, "upload_rate": int, "error": str},
+      and {"type": "alert", "message": str} for tracker, peer and torrent
+      errors. A line `connect HOST:PORT` on standard input dials that peer.
+  guard <program> [args...]
+      Runs the program (standard input from /dev/null, output inherited) and
+      ends it (SIGTERM, then SIGKILL after 5 s) when the guard's standard
+      input closes or the guard gets SIGTERM/SIGINT: a test that dies cannot
+      leave the program running. Exits with the program's status.
 """
 
 import json
 import os
+import queue
+import signal
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 
-import libtorrent as lt
+try:
+    import libtorrent as lt
+except ImportError:  # `guard` works without it
+    lt = None
 
 
 SETTINGS = {
@@ -168,6 +192,146 @@ def check(torrent, save_path):
     }
 
 
+def stdin_lines():
+    """A queue of standard input's lines, with None once it closes."""
+    lines = queue.Queue()
+
+    def pump():
+        for line in sys.stdin:
+            lines.put(line.strip())
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def stop_on_signals():
+    """A list that becomes non-empty on SIGTERM or SIGINT."""
+    stopped = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda signum, frame: stopped.append(signum))
+    return stopped
+
+
+def parse_address(text):
+    host, _, port = text.rpartition(":")
+    return (host, int(port))
+
+
+def emit(record):
+    sys.stdout.write(json.dumps(record) + "\n")
+    sys.stdout.flush()
+
+
+def serve(role, args):
+    torrent, save_path, rest = args[0], args[1], args[2:]
+    port, peers, trackers = 0, [], []
+    i = 0
+    while i + 1 < len(rest):
+        opt, value = rest[i], rest[i + 1]
+        if opt == "--port":
+            port = int(value)
+        elif opt == "--peer":
+            peers.append(parse_address(value))
+        elif opt == "--tracker":
+            trackers.append(value)
+        else:
+            raise SystemExit("unknown option " + opt)
+        i += 2
+    if i != len(rest):
+        raise SystemExit("option %s needs a value" % rest[i])
+    stopped = stop_on_signals()
+    lines = stdin_lines()
+    session = lt.session(dict(
+        SETTINGS,
+        listen_interfaces="127.0.0.1:%d" % port,
+        enable_outgoing_utp=False,
+        enable_incoming_utp=False,
+        allow_multiple_connections_per_ip=True,
+        alert_mask=lt.alert.category_t.error_notification
+        | lt.alert.category_t.status_notification
+        | lt.alert.category_t.tracker_notification,
+    ))
+    params = lt.add_torrent_params()
+    params.ti = lt.torrent_info(torrent)
+    params.save_path = save_path
+    handle = session.add_torrent(params)
+    for url in trackers:
+        handle.add_tracker({"url": url, "tier": 0})
+    checked = False
+    last = 0.0
+    while not stopped:
+        session.wait_for_alert(100)
+        for alert in session.pop_alerts():
+            if isinstance(alert, lt.torrent_checked_alert):
+                checked = True
+                for peer in peers:
+                    handle.connect_peer(peer)
+            elif isinstance(alert, (lt.tracker_error_alert, lt.tracker_warning_alert,
+                                  lt.torrent_error_alert, lt.file_error_alert,
+                                  lt.peer_error_alert, lt.listen_failed_alert)):
+                emit({"type": "alert", "message": alert.message()})
+        while True:
+            try:
+                line = lines.get_nowait()
+            except queue.Empty:
+                break
+            if line is None:
+                stopped.append("stdin")
+                break
+            if line.startswith("connect "):
+                handle.connect_peer(parse_address(line[len("connect "):]))
+        status = handle.status()
+        now = time.monotonic()
+        if now - last >= 0.25 or stopped:
+            last = now
+            emit({
+                "type": "status",
+                "progress": status.progress,
+                "state": str(status.state),
+                "seeding": status.is_seeding,
+                "peers": status.num_peers,
+                "downloaded": status.total_payload_download,
+                "uploaded": status.total_payload_upload,
+                "download_rate": status.download_payload_rate,
+                "upload_rate": status.upload_payload_rate,
+                "error": status.errc.message() if status.errc.value() != 0 else "",
+            })
+        if role == "seed" and checked and not status.is_seeding:
+            emit({"type": "alert", "message": "the data under %s is not complete" % save_path})
+            os._exit(1)
+    session.remove_torrent(handle)
+    del session
+    sys.stdout.flush()
+    # os._exit: the standard input thread may still be blocked in a read.
+    os._exit(0)
+
+
+def guard(command):
+    child = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda signum, frame: stop.set())
+
+    def watch_stdin():
+        while os.read(0, 4096):
+            pass
+        stop.set()
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    while child.poll() is None and not stop.wait(0.1):
+        pass
+    if child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(5)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    code = child.wait()
+    # os._exit: a thread may still be blocked reading standard input.
+    os._exit(code if code >= 0 else 128 - code)
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "info":
         print(json.dumps(info(argv[1]), ensure_ascii=False))
@@ -175,6 +339,10 @@ def main(argv):
         create(argv[1:])
     elif len(argv) == 3 and argv[0] == "check":
         print(json.dumps(check(argv[1], argv[2])))
+    elif len(argv) >= 3 and argv[0] in ("seed", "leech"):
+        serve(argv[0], argv[1:])
+    elif len(argv) >= 2 and argv[0] == "guard":
+        guard(argv[1:])
     else:
         sys.exit(__doc__)
 

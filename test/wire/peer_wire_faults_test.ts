@@ -59,7 +59,7 @@ wireTest("a bitfield with spare bits set: bad-bitfield", async () => {
   assert.match(info.message, /spare bits/);
 });
 
-wireTest("a second bitfield: duplicate-bitfield", async () => {
+wireTest("have none after a bitfield: duplicate-bitfield", async () => {
   const { wire, peer } = await scripted();
   const bitfield: Message = { type: "bitfield", bits: hex("ffc0") };
   const { received, info } = await feed(wire, peer, bitfield, { type: "haveNone" });
