@@ -55,3 +55,32 @@ for (const version of [1, 2, "hybrid"] as const) {
     }
   });
 }
+
+Deno.test("examples/download.ts downloads a torrent from a peer", async () => {
+  const { dir, torrent } = await makeSeedData();
+  const seeder = await Client.create({ host: LOOPBACK, port: 0 });
+  const out = await Deno.makeTempDir({ prefix: "example-download-" });
+  try {
+    await seeder.add(torrent, { dir });
+    await Deno.writeFile(`${out}/set.torrent`, torrent);
+    const example = new URL("../examples/download.ts", import.meta.url).pathname;
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        "--allow-write",
+        "--allow-net",
+        example,
+        `${out}/set.torrent`,
+        out,
+        `${LOOPBACK}:${seeder.port}`,
+      ],
+      stdin: "null",
+    }).output();
+    assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
+    assert.match(new TextDecoder().decode(run.stdout), /done: set in /);
+    await sameFiles(dir, out);
+  } finally {
+    await seeder.close();
+  }
+});
