@@ -13,11 +13,11 @@
 
 import {
   defaultName,
-  describeStatus,
   LOOPBACK,
   type PeerOptions,
   Progress,
   type SwarmPeer,
+  swarmPeer,
 } from "./_clients_peer.ts";
 import { ChildProcess, freePort, pollUntilAborted, waitForHttp } from "./_clients_process.ts";
 
@@ -113,25 +113,16 @@ export async function startAria2(options: PeerOptions): Promise<SwarmPeer> {
     polling.signal,
     (error) => progress.fail(new Error(`${name}: RPC failed: ${error}`)),
   );
-  return {
+  return swarmPeer({
     kind: "aria2",
-    role: options.role,
+    options,
     name,
     port,
-    dir: options.dir,
     startedAt,
-    get completedAt() {
-      return progress.completedAt;
-    },
-    get status() {
-      return progress.status;
-    },
-    complete: progress.complete,
-    describe() {
-      return `${describeStatus(name, port, progress.status)}; output: ${child.tail() || "none"}`;
-    },
+    progress,
+    detail: () => `output: ${child.tail() || "none"}`,
     stop,
-  };
+  });
 }
 
 function hex(bytes: number): string {

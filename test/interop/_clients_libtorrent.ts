@@ -10,10 +10,10 @@ import { formatAddress } from "../../transports/mod.ts";
 import { ChildProcess, freePort, LT_HELPER } from "./_clients_process.ts";
 import {
   defaultName,
-  describeStatus,
   type PeerOptions,
   Progress,
   type SwarmPeer,
+  swarmPeer,
 } from "./_clients_peer.ts";
 import { PYTHON } from "./_tools.ts";
 
@@ -60,26 +60,17 @@ export function startLibtorrent(options: PeerOptions): SwarmPeer {
   child.exited.then((status) => {
     progress.fail(new Error(`${name} exited (code ${status.code}): ${child.tail()}`));
   });
-  return {
+  return swarmPeer({
     kind: "libtorrent",
-    role: options.role,
+    options,
     name,
     port,
-    dir: options.dir,
     startedAt,
-    get completedAt() {
-      return progress.completedAt;
-    },
-    get status() {
-      return progress.status;
-    },
-    complete: progress.complete,
+    progress,
     dial(address) {
       child.writeLine(`connect ${formatAddress(address)}`).catch(() => {});
     },
-    describe() {
-      return `${describeStatus(name, port, progress.status)}; output: ${child.tail() || "none"}`;
-    },
+    detail: () => `output: ${child.tail() || "none"}`,
     stop: () => child.stop(),
-  };
+  });
 }

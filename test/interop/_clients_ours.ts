@@ -10,11 +10,11 @@
 import { Client } from "../../src/client.ts";
 import {
   defaultName,
-  describeStatus,
   LOOPBACK,
   type PeerOptions,
   Progress,
   type SwarmPeer,
+  swarmPeer,
 } from "./_clients_peer.ts";
 
 interface PeerEvent {
@@ -66,25 +66,15 @@ export async function startOurs(options: PeerOptions): Promise<SwarmPeer> {
     }
     torrent.done.then(update);
     let stopping: Promise<void> | null = null;
-    return {
+    return swarmPeer({
       kind: "ours",
-      role: options.role,
+      options,
       name,
       port: client.port,
-      dir: options.dir,
       startedAt,
-      get completedAt() {
-        return progress.completedAt;
-      },
-      get status() {
-        return progress.status;
-      },
-      complete: progress.complete,
+      progress,
       dial: (address) => torrent.addPeers([address]),
-      describe() {
-        return `${describeStatus(name, client.port, progress.status)}; ` +
-          `events: ${notes.join(" | ") || "none"}`;
-      },
+      detail: () => `events: ${notes.join(" | ") || "none"}`,
       stop() {
         stopping ??= (async () => {
           clearInterval(timer);
@@ -94,7 +84,7 @@ export async function startOurs(options: PeerOptions): Promise<SwarmPeer> {
         })();
         return stopping;
       },
-    };
+    });
   } catch (error) {
     clearInterval(timer);
     await client.close();

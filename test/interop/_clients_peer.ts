@@ -130,3 +130,48 @@ export function describeStatus(name: string, port: number, status: PeerStatus): 
 export function defaultName(kind: PeerKind, role: Role): string {
   return `${kind} ${role === "seed" ? "seeder" : "leecher"}`;
 }
+
+/** What each client supplies to make a {@link SwarmPeer}; the rest comes from its {@link Progress}. */
+export interface PeerParts {
+  /** Which client. */
+  kind: PeerKind;
+  /** How it was started. */
+  options: PeerOptions;
+  /** A label for messages. */
+  name: string;
+  /** Its peer port. */
+  port: number;
+  /** `performance.now()` when it was started. */
+  startedAt: number;
+  /** Its progress record. */
+  progress: Progress;
+  /** Dials a peer, for clients that can be told to. */
+  dial?: (address: PeerAddress) => void;
+  /** What to add after the status in failure messages. */
+  detail(): string;
+  /** Stops the client. */
+  stop(): Promise<void>;
+}
+
+/** A {@link SwarmPeer} from its parts. */
+export function swarmPeer(parts: PeerParts): SwarmPeer {
+  const { progress } = parts;
+  return {
+    kind: parts.kind,
+    role: parts.options.role,
+    name: parts.name,
+    port: parts.port,
+    dir: parts.options.dir,
+    startedAt: parts.startedAt,
+    get completedAt() {
+      return progress.completedAt;
+    },
+    get status() {
+      return progress.status;
+    },
+    complete: progress.complete,
+    ...(parts.dial ? { dial: parts.dial } : {}),
+    describe: () => `${describeStatus(parts.name, parts.port, progress.status)}; ${parts.detail()}`,
+    stop: parts.stop,
+  };
+}

@@ -14,11 +14,11 @@
 
 import {
   defaultName,
-  describeStatus,
   LOOPBACK,
   type PeerOptions,
   Progress,
   type SwarmPeer,
+  swarmPeer,
 } from "./_clients_peer.ts";
 import { ChildProcess, freePort, pollUntilAborted, waitForHttp } from "./_clients_process.ts";
 
@@ -112,25 +112,16 @@ export async function startTransmission(options: PeerOptions): Promise<SwarmPeer
     await stop();
     throw error;
   }
-  return {
+  return swarmPeer({
     kind: "transmission",
-    role: options.role,
+    options,
     name,
     port,
-    dir: options.dir,
     startedAt,
-    get completedAt() {
-      return progress.completedAt;
-    },
-    get status() {
-      return progress.status;
-    },
-    complete: progress.complete,
-    describe() {
-      return `${describeStatus(name, port, progress.status)}; output: ${child.tail() || "none"}`;
-    },
+    progress,
+    detail: () => `output: ${child.tail() || "none"}`,
     stop,
-  };
+  });
 }
 
 /** settings.json: everything that could reach beyond loopback is off. */
