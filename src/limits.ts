@@ -84,7 +84,7 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
   maxConnectionsPerTorrent: 50,
   maxConnections: 200,
   maxHalfOpen: 20,
-  maxPendingWriteBytes: 64 * 1024 * 1024,
+  maxPendingWriteBytes: 32 * 1024 * 1024,
   handshakeTimeoutMs: 10_000,
   idleTimeoutMs: 120_000,
   keepAliveIntervalMs: 60_000,

@@ -17,7 +17,7 @@ export interface BufferedPiece {
 }
 
 /** Spare buffers kept for reuse, so each piece does not allocate and zero a new one. */
-const SPARE_BUFFERS = 16;
+const SPARE_BUFFERS = 8;
 
 /**
  * Buffers for the pieces in flight: from the first block until the piece is
