@@ -12,32 +12,25 @@ is, every piece downloaded and its hash checked; exits 1 on a torrent or file
 error, or on SIGTERM/SIGINT.
 """
 
-import signal
+import os
 import sys
 
 import libtorrent as lt
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "interop"))
+from _libtorrent import SETTINGS, parse_address, stop_on_signals  # noqa: E402
 
 
 def main(argv):
     if len(argv) != 4 or argv[2] != "--peer":
         sys.exit(__doc__)
     torrent, save_path = argv[0], argv[1]
-    host, _, port = argv[3].rpartition(":")
-    stopped = []
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda signum, frame: stopped.append(signum))
-    session = lt.session({
-        "listen_interfaces": "127.0.0.1:0",
-        "outgoing_interfaces": "127.0.0.1",
-        "enable_dht": False,
-        "enable_lsd": False,
-        "enable_upnp": False,
-        "enable_natpmp": False,
-        "enable_outgoing_utp": False,
-        "enable_incoming_utp": False,
-        "alert_mask": lt.alert.category_t.error_notification
-        | lt.alert.category_t.status_notification,
-    })
+    peer = parse_address(argv[3])
+    stopped = stop_on_signals()
+    session = lt.session(dict(
+        SETTINGS, enable_outgoing_utp=False, enable_incoming_utp=False,
+        alert_mask=lt.alert.category_t.error_notification
+        | lt.alert.category_t.status_notification))
     params = lt.add_torrent_params()
     params.ti = lt.torrent_info(torrent)
     params.save_path = save_path
@@ -47,7 +40,7 @@ def main(argv):
         session.wait_for_alert(100)
         for alert in session.pop_alerts():
             if isinstance(alert, lt.torrent_checked_alert):
-                handle.connect_peer((host, int(port)))
+                handle.connect_peer(peer)
             elif isinstance(alert, lt.torrent_finished_alert):
                 finished = True
             elif isinstance(alert, (lt.torrent_error_alert, lt.file_error_alert)):

@@ -20,26 +20,17 @@ Run it with Debian's /usr/bin/python3, which has `import libtorrent`.
       error as they happen.
 """
 
-import json
 import os
 import queue
-import signal
 import sys
-import threading
 
 import libtorrent as lt
 
-LOOPBACK = {
-    "listen_interfaces": "127.0.0.1:0",
-    "outgoing_interfaces": "127.0.0.1",
-    "enable_dht": False,
-    "enable_lsd": False,
-    "enable_upnp": False,
-    "enable_natpmp": False,
-    "enable_outgoing_utp": False,
-    "enable_incoming_utp": False,
-    "allow_multiple_connections_per_ip": True,
-}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "interop"))
+from _libtorrent import SETTINGS, emit, parse_address, stdin_lines, stop_on_signals  # noqa: E402
+
+LOOPBACK = dict(SETTINGS, enable_outgoing_utp=False, enable_incoming_utp=False,
+                allow_multiple_connections_per_ip=True)
 
 
 def create(path, out, piece_size):
@@ -55,23 +46,9 @@ def create(path, out, piece_size):
     print(str(lt.torrent_info(out).info_hashes().v1))
 
 
-def emit(record):
-    sys.stdout.write(json.dumps(record) + "\n")
-    sys.stdout.flush()
-
-
 def seed(torrent, save_path, trackers):
-    stopped = []
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda signum, frame: stopped.append(signum))
-    lines = queue.Queue()
-
-    def pump():
-        for line in sys.stdin:
-            lines.put(line.strip())
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
+    stopped = stop_on_signals()
+    lines = stdin_lines()
     settings = lt.high_performance_seed()
     settings.update(LOOPBACK)
     settings["out_enc_policy"] = 2  # pe_disabled: plaintext handshakes when it dials
@@ -110,8 +87,7 @@ def seed(torrent, save_path, trackers):
                 stopped.append("stdin")
                 break
             if line.startswith("connect ") and ready:
-                host, _, port = line[len("connect "):].rpartition(":")
-                handle.connect_peer((host, int(port)))
+                handle.connect_peer(parse_address(line[len("connect "):]))
             elif line == "stats":
                 status = handle.status()
                 emit({"type": "stats", "uploaded": status.total_payload_upload,
