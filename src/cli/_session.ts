@@ -8,6 +8,7 @@
 import { parseAddress, type PeerAddress } from "../../transports/mod.ts";
 import type { Torrent } from "../torrent.ts";
 import { humanSize, type Io, UsageError } from "./_cli.ts";
+import { deferred } from "../deferred.ts";
 
 /** Options both commands take. */
 export const sessionOptions = {
@@ -136,7 +137,7 @@ function formatDuration(seconds: number): string {
  * the handlers.
  */
 export function interrupted(): { promise: Promise<string>; dispose(): void } {
-  const { promise, resolve } = Promise.withResolvers<string>();
+  const { promise, resolve } = deferred<string>();
   const deno = (globalThis as { Deno?: typeof Deno }).Deno;
   const signals = ["SIGINT", "SIGTERM"] as const;
   const handlers = signals.map((signal) => [signal, () => resolve(signal)] as const);
