@@ -113,6 +113,11 @@ export class Dht extends EventTarget implements SwarmLookup {
     return { host: address, port };
   }
 
+  /** Our node id, in hex. */
+  get nodeId(): string {
+    return toHex(this.#dht.nodeId);
+  }
+
   /** The nodes in the routing table. */
   get nodes(): PeerAddress[] {
     return this.#dht.toJSON().nodes.map(({ host, port }) => ({ host, port }));
@@ -178,7 +183,7 @@ export class Dht extends EventTarget implements SwarmLookup {
   async save(): Promise<void> {
     const file = this.#options.stateFile;
     if (!file) return;
-    const state = { id: toHex(this.#dht.nodeId), nodes: this.nodes };
+    const state = { id: this.nodeId, nodes: this.nodes };
     const fs = await fileSystem();
     await fs.writeFile(`${file}.tmp`, new TextEncoder().encode(JSON.stringify(state)));
     await fs.rename(`${file}.tmp`, file);
