@@ -185,6 +185,8 @@ export class Dht extends EventTarget implements SwarmLookup {
     if (!file) return;
     const state = { id: this.nodeId, nodes: this.nodes };
     const fs = await fileSystem();
+    const folder = file.slice(0, file.lastIndexOf("/"));
+    if (folder) await fs.mkdir(folder);
     await fs.writeFile(`${file}.tmp`, new TextEncoder().encode(JSON.stringify(state)));
     await fs.rename(`${file}.tmp`, file);
   }

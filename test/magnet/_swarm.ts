@@ -5,6 +5,7 @@
  */
 
 import { Client, type ClientOptions } from "../../src/client.ts";
+import type { Dht } from "../../src/discovery/dht.ts";
 import { createTorrent } from "../../src/metainfo/create_torrent.ts";
 import { formatMagnet } from "../../src/metainfo/magnet.ts";
 import { parseTorrent } from "../../src/metainfo/parse_torrent.ts";
@@ -59,4 +60,16 @@ export function magnetOf(meta: Metainfo): string {
 /** A client on loopback with a free port. */
 export function loopbackClient(options: ClientOptions = {}): Promise<Client> {
   return Client.create({ host: LOOPBACK, port: 0, ...options });
+}
+
+/** Resolves on the first `announce` event for `infoHash` (hex). */
+export function announced(dht: Dht, infoHash: string): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = (event: Event) => {
+      if ((event as CustomEvent<string>).detail !== infoHash) return;
+      dht.removeEventListener("announce", listener);
+      resolve();
+    };
+    dht.addEventListener("announce", listener);
+  });
 }

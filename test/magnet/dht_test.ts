@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Dht } from "../../src/discovery/dht.ts";
-import { LOOPBACK, loopbackClient, seedData } from "./_swarm.ts";
+import { announced, LOOPBACK, loopbackClient, seedData } from "./_swarm.ts";
 
 /** A small DHT of our own nodes on loopback, each bootstrapped only from the first. */
 async function loopbackDht(size: number): Promise<Dht[]> {
@@ -9,18 +9,6 @@ async function loopbackDht(size: number): Promise<Dht[]> {
   const at = `${LOOPBACK}:${first.address.port}`;
   for (let i = 1; i < size; i++) nodes.push(await Dht.start({ host: LOOPBACK, bootstrap: [at] }));
   return nodes;
-}
-
-/** Resolves on the first `announce` event for `infoHash` (hex). */
-function announced(dht: Dht, infoHash: string): Promise<void> {
-  return new Promise((resolve) => {
-    const listener = (event: Event) => {
-      if ((event as CustomEvent<string>).detail !== infoHash) return;
-      dht.removeEventListener("announce", listener);
-      resolve();
-    };
-    dht.addEventListener("announce", listener);
-  });
 }
 
 Deno.test("DHT only: our seeder announces, our leecher finds it from a magnet and completes", async () => {
