@@ -140,11 +140,11 @@ export class Client {
    * Adds a torrent and starts it: existing data is checked, then what is
    * missing is downloaded and what is held is seeded.
    *
-   * @param torrent A `.torrent` file's bytes or a parsed torrent.
+   * @param torrent A `.torrent` file's bytes, a parsed torrent, or a magnet
+   * link (its metadata is fetched from peers first, see {@link Client.fetchMetadata}).
    * @param options Where the data goes, peers to dial, extra trackers.
    * @returns The torrent, checked and running.
-   * @throws {Error} For a torrent already added, or a magnet link (which
-   * needs metadata from peers).
+   * @throws {Error} For a torrent already added, or text that is not a magnet link.
    */
   async add(torrent: Uint8Array | Metainfo | string, options: AddOptions = {}): Promise<Torrent> {
     if (this.#closed) throw new Error("Cannot add a torrent: the client is closed");
