@@ -8,6 +8,7 @@ import { Client, type ClientOptions } from "../../src/client.ts";
 import type { Dht } from "../../src/discovery/dht.ts";
 import { createTorrent } from "../../src/metainfo/create_torrent.ts";
 import { formatMagnet } from "../../src/metainfo/magnet.ts";
+import { magnetOf } from "../../src/metainfo/magnet_of.ts";
 import { parseTorrent } from "../../src/metainfo/parse_torrent.ts";
 import type { Metainfo } from "../../src/metainfo/types.ts";
 import { memorySource, pseudoRandomBytes } from "../_data.ts";
@@ -25,7 +26,7 @@ export interface SeedData {
   torrent: Uint8Array;
   /** The parsed torrent. */
   meta: Metainfo;
-  /** Its magnet link, without trackers or peers. */
+  /** Its magnet link: info hash, name and length, no trackers or peers. */
   magnet: string;
 }
 
@@ -39,22 +40,7 @@ export async function seedData(length = 700_000, seed = 5): Promise<SeedData> {
     pieceLength: 32768,
   });
   const meta = await parseTorrent(torrent);
-  return { dir, data, torrent, meta, magnet: magnetOf(meta) };
-}
-
-/** A bare magnet link: the info hash and the name. */
-export function magnetOf(meta: Metainfo): string {
-  return formatMagnet({
-    infoHash: meta.infoHash,
-    infoHashV2: null,
-    name: meta.name,
-    trackers: [],
-    webSeeds: [],
-    peers: [],
-    select: null,
-    length: null,
-    extra: [],
-  });
+  return { dir, data, torrent, meta, magnet: formatMagnet(magnetOf(meta)) };
 }
 
 /** A client on loopback with a free port. */
