@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { scrapeHttp } from "../../src/discovery/http_tracker.ts";
+import { haveOpentracker, startOpentracker } from "../discovery/_opentracker.ts";
 import { LOOPBACK, loopbackClient, seedData } from "./_swarm.ts";
 
 Deno.test("a magnet with given peers: metadata from our seeder, then the data", async () => {
@@ -34,5 +36,31 @@ Deno.test("a magnet fetch gives up when its signal aborts", async () => {
     });
   } finally {
     await leecher.close();
+  }
+});
+
+Deno.test("a magnet with a tracker (tr=): the seeder is found through opentracker", async () => {
+  if (!(await haveOpentracker())) return;
+  const { dir, data, meta, magnet } = await seedData(600_000, 7);
+  const tracker = await startOpentracker([meta.infoHashBytes!]);
+  const seeder = await loopbackClient();
+  const leecher = await loopbackClient();
+  const out = await Deno.makeTempDir({ prefix: "magnet-tracker-" });
+  try {
+    const hash = meta.infoHashBytes!;
+    await seeder.add(meta, { dir, announce: [tracker.udp] });
+    // The seeder is on the tracker before the leecher asks.
+    while ((await scrapeHttp(tracker.http, [hash])).get(meta.infoHash!)?.complete !== 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const link = `${magnet}&tr=${encodeURIComponent(tracker.http)}`;
+    const torrent = await leecher.add(link, { dir: out, signal: AbortSignal.timeout(20_000) });
+    assert.deepEqual(torrent.meta.announce, [[tracker.http]]);
+    await torrent.done;
+    assert.deepEqual(await Deno.readFile(`${out}/data.bin`), data);
+  } finally {
+    await leecher.close();
+    await seeder.close();
+    await tracker.stop();
   }
 });
