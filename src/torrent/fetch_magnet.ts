@@ -13,9 +13,10 @@ import { Announcer } from "../discovery/announcer.ts";
 import type { SwarmLookup } from "../discovery/types.ts";
 import type { UdpTrackerClient } from "../discovery/udp_tracker.ts";
 import type { Limits } from "../limits.ts";
-import { encodeTorrentFile } from "../metainfo/encode_torrent.ts";
+import { MetainfoError } from "../errors.ts";
+import { decodeBencode } from "../metainfo/bencode.ts";
 import type { Magnet } from "../metainfo/magnet.ts";
-import { parseTorrent } from "../metainfo/parse_torrent.ts";
+import { parseInfo } from "../metainfo/parse_torrent.ts";
 import type { Metainfo } from "../metainfo/types.ts";
 import { MetadataFetch } from "./metadata_fetch.ts";
 
@@ -90,23 +91,39 @@ export async function fetchMagnet(
   options.signal?.addEventListener("abort", abort, { once: true });
   try {
     const { info, peers } = await fetch.result;
-    const meta = await parseTorrent(
-      encodeTorrentFile(info, {
-        announce: magnet.trackers.map((url) => [url]),
-        urlList: magnet.webSeeds,
-        comment: null,
-        createdBy: null,
-        creationDate: null,
-        pieceLayers: new Map(),
-      }),
-      options.limits,
-    );
-    return { meta, peers: [...given, ...peers] };
+    return { meta: await metainfoOf(info, magnet, options.limits), peers: [...given, ...peers] };
   } finally {
     options.signal?.removeEventListener("abort", abort);
     stopDht?.();
     await announcer?.stop();
   }
+}
+
+/**
+ * The torrent of a verified info dictionary. Piece layers (BEP 52) are not
+ * part of the info dictionary: a hybrid torrent checks its pieces with its
+ * v1 hashes without them; a v2-only one cannot.
+ */
+async function metainfoOf(info: Uint8Array, magnet: Magnet, limits: Limits): Promise<Metainfo> {
+  const { value } = decodeBencode(info, limits);
+  if (typeof value !== "object" || value instanceof Uint8Array || Array.isArray(value)) {
+    throw new MetainfoError("the fetched info dictionary is not a dictionary");
+  }
+  const parsed = await parseInfo(value, info, limits);
+  if (parsed.version === 2) {
+    throw new MetainfoError(
+      "a v2-only torrent from a magnet needs its piece layers, which are not fetched yet",
+    );
+  }
+  return {
+    ...parsed,
+    pieceLayers: new Map(),
+    announce: magnet.trackers.map((url) => [url]),
+    urlList: magnet.webSeeds,
+    creationDate: null,
+    comment: null,
+    createdBy: null,
+  };
 }
 
 function magnetPeers(magnet: Magnet): PeerAddress[] {

@@ -31,13 +31,18 @@ export interface SeedData {
 }
 
 /** A one-file torrent in a temporary folder, its parsed form and its magnet link (no trackers). */
-export async function seedData(length = 700_000, seed = 5): Promise<SeedData> {
+export async function seedData(
+  length = 700_000,
+  seed = 5,
+  version: 1 | 2 | "hybrid" = 1,
+): Promise<SeedData> {
   const dir = await Deno.makeTempDir({ prefix: "magnet-seed-" });
   const data = pseudoRandomBytes(length, seed);
   await Deno.writeFile(`${dir}/data.bin`, data);
   const torrent = await createTorrent([memorySource(["data.bin"], data)], {
     name: "data.bin",
     pieceLength: 32768,
+    version,
   });
   const meta = await parseTorrent(torrent);
   return { dir, data, torrent, meta, magnet: formatMagnet(magnetOf(meta)) };

@@ -64,3 +64,25 @@ Deno.test("a magnet with a tracker (tr=): the seeder is found through opentracke
     await tracker.stop();
   }
 });
+
+Deno.test("a hybrid magnet (btih and btmh) is checked against both hashes; a v2-only one is refused", async () => {
+  const hybrid = await seedData(200_000, 8, "hybrid");
+  const v2 = await seedData(200_000, 8, 2);
+  const seeder = await loopbackClient();
+  const leecher = await loopbackClient();
+  const out = await Deno.makeTempDir({ prefix: "magnet-hybrid-" });
+  try {
+    await seeder.add(hybrid.meta, { dir: hybrid.dir });
+    await seeder.add(v2.meta, { dir: v2.dir });
+    assert.match(hybrid.magnet, /xt=urn:btih:.*xt=urn:btmh:/);
+    const peers = [{ host: LOOPBACK, port: seeder.port }];
+    const torrent = await leecher.add(hybrid.magnet, { dir: out, peers });
+    assert.equal(torrent.meta.infoHashV2, hybrid.meta.infoHashV2);
+    await torrent.done;
+    assert.deepEqual(await Deno.readFile(`${out}/data.bin`), hybrid.data);
+    await assert.rejects(leecher.fetchMetadata(v2.magnet, { peers }), /needs its piece layers/);
+  } finally {
+    await leecher.close();
+    await seeder.close();
+  }
+});
