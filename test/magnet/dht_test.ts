@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
-import { Dht } from "../../src/discovery/dht.ts";
+import { Dht, type DhtOptions } from "../../src/discovery/dht.ts";
+import type { PeerAddress } from "../../transports/mod.ts";
 import { announced, LOOPBACK, loopbackClient, seedData } from "./_swarm.ts";
 
 /** A small DHT of our own nodes on loopback, each bootstrapped only from the first. */
-async function loopbackDht(size: number): Promise<Dht[]> {
-  const first = await Dht.start({ host: LOOPBACK, bootstrap: [] });
+async function loopbackDht(size: number, options: DhtOptions = {}): Promise<Dht[]> {
+  const first = await Dht.start({ ...options, host: LOOPBACK, bootstrap: [] });
   const nodes = [first];
   const at = `${LOOPBACK}:${first.address.port}`;
-  for (let i = 1; i < size; i++) nodes.push(await Dht.start({ host: LOOPBACK, bootstrap: [at] }));
+  for (let i = 1; i < size; i++) {
+    nodes.push(await Dht.start({ ...options, host: LOOPBACK, bootstrap: [at] }));
+  }
   return nodes;
 }
 
@@ -46,5 +49,25 @@ Deno.test("DHT only: our seeder announces, our leecher finds it from a magnet an
     assert.equal(again.nodeId, saved.id);
   } finally {
     await again.close();
+  }
+});
+
+Deno.test("DHT: a tracked torrent is announced again on schedule, and another node finds it", async () => {
+  const nodes = await loopbackDht(3, { announceIntervalMs: 100, retryMs: 100 });
+  const [, announcer, seeker] = nodes as [Dht, Dht, Dht];
+  const hash = crypto.getRandomValues(new Uint8Array(20));
+  const stops: (() => void)[] = [];
+  try {
+    let rounds = 0;
+    const thirdRound = new Promise<void>((resolve) =>
+      announcer.addEventListener("announce", () => ++rounds === 3 && resolve())
+    );
+    stops.push(announcer.track(hash, 1234, () => {}));
+    await thirdRound;
+    const found = new Promise<PeerAddress>((resolve) => stops.push(seeker.track(hash, 0, resolve)));
+    assert.deepEqual(await found, { host: LOOPBACK, port: 1234 });
+  } finally {
+    for (const stop of stops) stop();
+    for (const node of nodes) await node.close();
   }
 });
