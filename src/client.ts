@@ -117,7 +117,13 @@ export class Client {
     const host = options.host ?? "0.0.0.0";
     const port = listener?.address.port ?? 0;
     const udp = await bindUdp({ host, port }).catch(() => bindUdp({ host, port: 0 }));
-    const dht = options.dht ? await startDht(options.dht, udp, host) : null;
+    const dht = options.dht
+      ? await startDht(options.dht, udp, host).catch((error) => {
+        listener?.close();
+        udp.close();
+        throw error;
+      })
+      : null;
     return new Client(options, listener, udp, dht);
   }
 
