@@ -9,7 +9,9 @@ import type { Listener, PeerAddress, Transport } from "../transports/mod.ts";
 import { toHex } from "./bytes.ts";
 import { UdpTrackerClient } from "./discovery/udp_tracker.ts";
 import { type Limits, resolveLimits } from "./limits.ts";
-import { isMagnet } from "./metainfo/magnet.ts";
+import { isMagnet, parseMagnet } from "./metainfo/magnet.ts";
+import type { Dht, DhtOptions } from "./discovery/dht.ts";
+import { fetchMagnet, type FetchMagnetOptions } from "./torrent/fetch_magnet.ts";
 import { parseTorrent } from "./metainfo/parse_torrent.ts";
 import type { Metainfo } from "./metainfo/types.ts";
 import { bindUdp, type UdpSocket } from "./net/udp.ts";
@@ -33,6 +35,11 @@ export interface ClientOptions {
   limits?: Partial<Limits>;
   /** Our 20-byte peer id; default a fresh `-SE0001-` id. */
   peerId?: Uint8Array;
+  /**
+   * Run a DHT node (BEP 5); default off. It shares the client's UDP port
+   * unless given a `port`; `bootstrap` defaults to the public routers.
+   */
+  dht?: Omit<DhtOptions, "socket">;
 }
 
 /** Options for {@link Client.add}. */
@@ -49,6 +56,8 @@ export interface AddOptions {
   onCheck?: (done: number, total: number) => void;
   /** Check the data, then wait for `torrent.resume()` before connecting. */
   paused?: boolean;
+  /** For a magnet link: gives up fetching the metadata. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -73,12 +82,16 @@ export class Client {
   #udpTracker: UdpTrackerClient | null;
   #torrents = new Map<string, Torrent>();
   #closed = false;
+  /** The DHT node, when running one. */
+  readonly dht: Dht | null;
 
   private constructor(
     options: ClientOptions,
     listener: Listener | null,
     udp: UdpSocket | null,
+    dht: Dht | null = null,
   ) {
+    this.dht = dht;
     this.peerId = options.peerId ?? makePeerId();
     this.#limits = resolveLimits(options.limits);
     this.#transports = options.transports ?? [tcpTransport()];
@@ -104,7 +117,14 @@ export class Client {
     const host = options.host ?? "0.0.0.0";
     const port = listener?.address.port ?? 0;
     const udp = await bindUdp({ host, port }).catch(() => bindUdp({ host, port: 0 }));
-    return new Client(options, listener, udp);
+    const dht = options.dht
+      ? await startDht(options.dht, udp, host).catch((error) => {
+        listener?.close();
+        udp.close();
+        throw error;
+      })
+      : null;
+    return new Client(options, listener, udp, dht);
   }
 
   /** The port peers reach us on (0 when not listening). */
@@ -126,20 +146,20 @@ export class Client {
    * Adds a torrent and starts it: existing data is checked, then what is
    * missing is downloaded and what is held is seeded.
    *
-   * @param torrent A `.torrent` file's bytes or a parsed torrent.
+   * @param torrent A `.torrent` file's bytes, a parsed torrent, or a magnet
+   * link (its metadata is fetched from peers first, see {@link Client.fetchMetadata}).
    * @param options Where the data goes, peers to dial, extra trackers.
    * @returns The torrent, checked and running.
-   * @throws {Error} For a torrent already added, or a magnet link (which
-   * needs metadata from peers).
+   * @throws {Error} For a torrent already added, or text that is not a magnet link.
    */
   async add(torrent: Uint8Array | Metainfo | string, options: AddOptions = {}): Promise<Torrent> {
     if (this.#closed) throw new Error("Cannot add a torrent: the client is closed");
     if (typeof torrent === "string") {
-      throw new Error(
-        isMagnet(torrent)
-          ? "Cannot add a magnet link yet: fetching metadata from peers is not supported"
-          : "Cannot add a torrent from text: pass the .torrent file's bytes",
-      );
+      if (!isMagnet(torrent)) {
+        throw new Error("Cannot add a torrent from text: pass the .torrent file's bytes");
+      }
+      const { meta, peers } = await fetchMagnet(parseMagnet(torrent), this.#fetchOptions(options));
+      return this.add(meta, { ...options, peers });
     }
     const meta = torrent instanceof Uint8Array
       ? await parseTorrent(torrent, this.#limits)
@@ -157,6 +177,7 @@ export class Client {
       peers: options.peers ?? [],
       trackers: (options.announce ?? []).map((url) => [url]),
       ...(this.#udpTracker ? { udpTracker: this.#udpTracker } : {}),
+      ...(this.dht ? { dht: this.dht } : {}),
       clientHasRoom: () => this.#connectionCount() < this.#limits.maxConnections,
     });
     this.#torrents.set(key, added);
@@ -188,8 +209,37 @@ export class Client {
     this.#listener?.close();
     await Promise.allSettled(this.torrents.map((t) => t.close()));
     this.#torrents.clear();
+    await this.dht?.close();
     this.#udpTracker?.close();
     this.#udp?.close();
+  }
+
+  /**
+   * Fetches a magnet link's metadata from the swarm (the magnet's peers and
+   * trackers, `options.peers` and `options.announce`, the DHT) without
+   * adding the torrent.
+   *
+   * @param magnet The magnet URI.
+   * @param options Extra peers and trackers, and a signal to give up.
+   * @returns The parsed torrent, its info dictionary checked against the info hash.
+   * @throws {MagnetError} For a malformed magnet link.
+   */
+  async fetchMetadata(magnet: string, options: AddOptions = {}): Promise<Metainfo> {
+    return (await fetchMagnet(parseMagnet(magnet), this.#fetchOptions(options))).meta;
+  }
+
+  #fetchOptions(options: AddOptions): FetchMagnetOptions {
+    return {
+      peerId: this.peerId,
+      port: this.port,
+      transports: this.#transports,
+      limits: this.#limits,
+      ...(options.peers ? { peers: options.peers } : {}),
+      ...(options.announce ? { announce: options.announce } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(this.#udpTracker ? { udpTracker: this.#udpTracker } : {}),
+      ...(this.dht ? { dht: this.dht } : {}),
+    };
   }
 
   #connectionCount(): number {
@@ -219,4 +269,10 @@ export class Client {
     }
     return undefined;
   }
+}
+
+/** Starts the DHT on the client's UDP socket, or on its own port when one is given. */
+async function startDht(options: Omit<DhtOptions, "socket">, udp: UdpSocket, host: string) {
+  const { Dht } = await import("./discovery/dht.ts");
+  return Dht.start(options.port === undefined ? { ...options, socket: udp } : { host, ...options });
 }

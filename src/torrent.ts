@@ -10,6 +10,7 @@ import type { Conn, PeerAddress, Transport } from "../transports/mod.ts";
 import { Announcer } from "./discovery/announcer.ts";
 import type { UdpTrackerClient } from "./discovery/udp_tracker.ts";
 import type { AnnounceFunction } from "./discovery/announcer.ts";
+import type { SwarmLookup } from "./discovery/types.ts";
 import type { Limits } from "./limits.ts";
 import type { Metainfo } from "./metainfo/types.ts";
 import { bytesEqual } from "./bytes.ts";
@@ -22,6 +23,7 @@ import { Choker } from "./swarm/choker.ts";
 import { DEFAULT_PRIORITY, Picker } from "./swarm/picker.ts";
 import { RateMeter } from "./swarm/rate.ts";
 import { Connector } from "./torrent/connector.ts";
+import { TorrentExtensions } from "./torrent/extensions.ts";
 import { Peer } from "./torrent/peer.ts";
 import { PieceBuffers } from "./torrent/piece_buffers.ts";
 import { SmartBan } from "./torrent/smart_ban.ts";
@@ -56,6 +58,8 @@ export interface TorrentOptions {
   announce?: AnnounceFunction;
   /** Whether another connection is welcome client-wide. */
   clientHasRoom?: () => boolean;
+  /** The DHT, to find peers and announce (not used for private torrents). */
+  dht?: SwarmLookup;
 }
 
 /** A connected peer, as reported by {@link Torrent.peers}. */
@@ -116,6 +120,8 @@ export class Torrent extends EventTarget {
   #verifiedBytes = 0;
   #marks: Promise<void>[] = [];
   #pending = new Set<Promise<unknown>>();
+  #extensions: TorrentExtensions;
+  #stopDht: (() => void) | null = null;
 
   /**
    * Makes a torrent; `Client.add` does this and calls {@link Torrent.start}.
@@ -141,6 +147,8 @@ export class Torrent extends EventTarget {
       maxHalfOpen: this.#limits.maxHalfOpen,
     });
     this.done = new Promise((resolve) => this.#resolveDone = resolve);
+    const dial = (address: PeerAddress) => this.#connector.add(address);
+    this.#extensions = new TorrentExtensions({ meta: this.meta, limits: this.#limits, dial });
   }
 
   /** Where the torrent is in its life. */
@@ -293,11 +301,19 @@ export class Torrent extends EventTarget {
     if (trackers.length > 0) this.#startAnnouncer(trackers);
     this.#timers.push(setInterval(() => this.#tick(), TICK_MS));
     this.#timers.push(setInterval(() => this.#rechoke(), RECHOKE_MS));
+    this.#timers.push(
+      setInterval(() => this.#extensions.sendPex(this.#peers), this.#limits.pexIntervalMs),
+    );
+    const dial = (address: PeerAddress) => this.#connector.add(address);
+    if (!this.meta.private) {
+      this.#stopDht = this.#options.dht?.track(this.wireHash, this.#options.port, dial) ?? null;
+    }
   }
 
   async #stopActivity(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
+    this.#stopDht?.();
     this.#connector.close();
     for (const peer of this.#peers) peer.wire.close("local", "torrent stopped");
     const announcer = this.#announcer;
@@ -388,7 +404,7 @@ export class Torrent extends EventTarget {
         lastPieceLength: this.#sizes[this.meta.pieceCount - 1]!,
       },
       extensionHandshake: {
-        extensions: new Map(),
+        ...this.#extensions.handshake(),
         client: "seed 0.1.0",
         ...(this.#options.port > 0 ? { port: this.#options.port } : {}),
       },
@@ -489,6 +505,8 @@ export class Torrent extends EventTarget {
       case "interested":
         if (peer.wire.status.amChoking && this.#unchokedCount() < 4) void peer.wire.unchoke();
         return;
+      case "extended":
+        return this.#extensions.onMessage(peer, message);
       default:
         return;
     }

@@ -17,6 +17,8 @@ export const sessionOptions = {
   port: { type: "string" },
   transports: { type: "string" },
   "no-dht": { type: "boolean" },
+  "dht-port": { type: "string" },
+  "dht-bootstrap": { type: "string", multiple: true },
   json: { type: "boolean" },
   quiet: { type: "boolean" },
 } as const;

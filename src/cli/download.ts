@@ -8,7 +8,8 @@
 import { memoryStorage } from "../storage/memory.ts";
 import { Client } from "../client.ts";
 import { type Command, parse, UsageError } from "./_cli.ts";
-import { loadTorrentOrMagnet } from "./_load.ts";
+import { dhtFromArgs } from "./_dht.ts";
+import { metaOrFetch } from "./_fetch.ts";
 import {
   interrupted,
   progressJson,
@@ -33,7 +34,10 @@ Options:
   --announce URL           an extra tracker (http, https, udp); repeatable
   --port N                 port to accept peers on (default 6881, 0 picks one)
   --transports LIST        transports to use: tcp
-  --no-dht                 do not use the DHT (it is not used yet)
+  --no-dht                 do not use the DHT (on by default; needs --allow-env)
+  --dht-port N             the DHT's own UDP port (default: share the peer port)
+  --dht-bootstrap LIST     HOST:PORT nodes to join the DHT through; repeatable
+  --timeout S              for a magnet: give up fetching the metadata after S seconds
   --seed                   keep seeding after the download, until Ctrl-C
   --piece N                fetch only piece N, verified, and write it to -o
   --json                   progress as newline-delimited JSON on stdout
@@ -44,6 +48,7 @@ Options:
       output: { type: "string", short: "o" },
       seed: { type: "boolean" },
       piece: { type: "string" },
+      timeout: { type: "string" },
     });
     if (positionals.length !== 1) {
       throw new UsageError("download takes one .torrent file or magnet");
@@ -54,19 +59,25 @@ Options:
       throw new UsageError(`--piece takes a piece number, not "${values.piece}"`);
     }
     const { peers, announce, port } = sessionInputs(values);
-    const loaded = await loadTorrentOrMagnet(positionals[0]!);
-    if (loaded.kind === "magnet") {
-      throw new Error("magnet links need metadata from peers, which is not supported yet");
-    }
-    const meta = loaded.meta;
+    const client = await Client.create({ port, ...dhtFromArgs(values, io) });
+    const { meta, peers: dial } = await metaOrFetch(client, positionals[0]!, {
+      peers,
+      announce,
+      values,
+      io,
+    })
+      .catch(async (error) => {
+        await client.close();
+        throw error;
+      });
     if (piece !== null && piece >= meta.pieceCount) {
+      await client.close();
       throw new Error(`piece ${piece} does not exist: the torrent has ${meta.pieceCount}`);
     }
-    const client = await Client.create({ port });
     const stop = interrupted();
     try {
       const torrent = await client.add(meta, {
-        peers,
+        peers: dial,
         announce,
         paused: true,
         ...(piece === null ? { dir: values.output } : { storage: memoryStorage() }),

@@ -8,6 +8,7 @@
 import { Client } from "../client.ts";
 import { type Command, formatSize, parse, UsageError } from "./_cli.ts";
 import { loadTorrentFile } from "./_load.ts";
+import { dhtFromArgs } from "./_dht.ts";
 import { interrupted, sessionInputs, sessionOptions, showProgress } from "./_session.ts";
 
 /** The `seed` subcommand. */
@@ -25,6 +26,9 @@ Options:
   --announce URL           an extra tracker (http, https, udp); repeatable
   --port N                 port to accept peers on (default 6881, 0 picks one)
   --transports LIST        transports to use: tcp
+  --no-dht                 do not announce on the DHT (on by default; needs --allow-env)
+  --dht-port N             the DHT's own UDP port (default: share the peer port)
+  --dht-bootstrap LIST     HOST:PORT nodes to join the DHT through; repeatable
   --json                   progress as newline-delimited JSON on stdout
   --quiet                  no progress output`,
   async run(args, io) {
@@ -32,7 +36,7 @@ Options:
     if (positionals.length !== 2) throw new UsageError("seed takes a .torrent file and a folder");
     const { peers, announce, port } = sessionInputs(values);
     const meta = await loadTorrentFile(positionals[0]!);
-    const client = await Client.create({ port });
+    const client = await Client.create({ port, ...dhtFromArgs(values, io) });
     const stop = interrupted();
     try {
       const torrent = await client.add(meta, { dir: positionals[1]!, peers, announce });

@@ -40,6 +40,7 @@ export function startLibtorrent(options: PeerOptions): SwarmPeer {
   const progress = new Progress();
   const args = [LT_HELPER, options.role, options.torrentFile, options.dir, "--port", `${port}`];
   for (const peer of options.peers ?? []) args.push("--peer", formatAddress(peer));
+  if (options.dhtBootstrap) args.push("--dht-bootstrap", formatAddress(options.dhtBootstrap));
   const child = new ChildProcess([PYTHON, ...args], {
     guard: false,
     onLine(line) {

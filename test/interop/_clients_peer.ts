@@ -34,7 +34,7 @@ export interface PeerStatus {
 export interface PeerOptions {
   /** Seeder or leecher. */
   role: Role;
-  /** The `.torrent` file (its `announce` is the tracker the client uses). */
+  /** The `.torrent` file (its `announce` is the tracker the client uses), or a magnet link (libtorrent leechers). */
   torrentFile: string;
   /** The folder holding (seeder) or receiving (leecher) `<dir>/<torrent name>/...`. */
   dir: string;
@@ -44,6 +44,8 @@ export interface PeerOptions {
   peers?: readonly PeerAddress[];
   /** A label for messages; default `<kind> <seeder|leecher>`. */
   name?: string;
+  /** A DHT node to bootstrap from, turning the DHT on (libtorrent only); default no DHT. */
+  dhtBootstrap?: PeerAddress;
 }
 
 /** One running client in a swarm. */

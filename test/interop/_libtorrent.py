@@ -21,6 +21,7 @@ Run it with Debian's /usr/bin/python3, which has `import libtorrent`.
       {"progress": float, "seeding": bool, "state": str, "error": str}.
   seed <torrent> <save_path> --port N [--peer HOST:PORT]... [--tracker URL]...
   leech <torrent> <save_path> --port N [--peer HOST:PORT]... [--tracker URL]...
+        [--dht-bootstrap HOST:PORT]
       Runs the torrent in a session that listens and dials on 127.0.0.1:N only
       (TCP; no uTP, DHT, LSD, UPnP or NAT-PMP) until standard input closes or
       SIGTERM/SIGINT arrives. `seed` checks the data under <save_path> first
@@ -31,6 +32,8 @@ Run it with Debian's /usr/bin/python3, which has `import libtorrent`.
       "uploaded": int, "download_rate": int, "upload_rate": int, "error": str},
       and {"type": "alert", "message": str} for tracker, peer and torrent
       errors. A line `connect HOST:PORT` on standard input dials that peer.
+      <torrent> may be a magnet link (leech). --dht-bootstrap turns the DHT on,
+      bootstrapped only from that node, with the loopback restrictions off.
   guard <program> [args...]
       Runs the program (standard input from /dev/null, output inherited) and
       ends it (SIGTERM, then SIGKILL after 5 s) when the guard's standard
@@ -225,7 +228,7 @@ def emit(record):
 
 def serve(role, args):
     torrent, save_path, rest = args[0], args[1], args[2:]
-    port, peers, trackers = 0, [], []
+    port, peers, trackers, dht = 0, [], [], {}
     i = 0
     while i + 1 < len(rest):
         opt, value = rest[i], rest[i + 1]
@@ -235,6 +238,10 @@ def serve(role, args):
             peers.append(parse_address(value))
         elif opt == "--tracker":
             trackers.append(value)
+        elif opt == "--dht-bootstrap":
+            dht = dict(enable_dht=True, dht_bootstrap_nodes=value, dht_restrict_routing_ips=False,
+                       dht_restrict_search_ips=False, dht_prefer_verified_node_ids=False,
+                       dht_announce_interval=2)
         else:
             raise SystemExit("unknown option " + opt)
         i += 2
@@ -251,9 +258,13 @@ def serve(role, args):
         alert_mask=lt.alert.category_t.error_notification
         | lt.alert.category_t.status_notification
         | lt.alert.category_t.tracker_notification,
+        **dht,
     ))
-    params = lt.add_torrent_params()
-    params.ti = lt.torrent_info(torrent)
+    if torrent.startswith("magnet:"):
+        params = lt.parse_magnet_uri(torrent)
+    else:
+        params = lt.add_torrent_params()
+        params.ti = lt.torrent_info(torrent)
     params.save_path = save_path
     handle = session.add_torrent(params)
     for url in trackers:
