@@ -88,11 +88,12 @@ async function withTempDir(fn) {
   }
 }
 
-/** Runs the Deno CLI from the repository; resolves with its exit code and output. */
+/** Runs the Deno CLI from the repository, DHT off; resolves with its exit code and output. */
 function denoCli(args, signal) {
   const { DENO, REPO } = process.env;
   assert.ok(DENO && REPO, "DENO and REPO must be set");
-  const child = spawn(DENO, ["run", "-A", join(REPO, "src/cli/main.ts"), ...args], {
+  const cli = join(REPO, "src/cli/main.ts");
+  const child = spawn(DENO, ["run", "-A", cli, ...args, "--no-dht"], {
     stdio: ["ignore", "pipe", "pipe"],
     signal,
   });
