@@ -32,7 +32,7 @@ Options:
   --peer HOST:PORT         a peer to dial; repeatable
   --announce URL           an extra tracker (http, https, udp); repeatable
   --port N                 port to accept peers on (default 6881, 0 picks one)
-  --transports LIST        transports to use: tcp
+  --transports LIST        tcp, utp or both (default tcp,utp: uTP is tried first)
   --no-dht                 do not use the DHT (it is not used yet)
   --seed                   keep seeding after the download, until Ctrl-C
   --piece N                fetch only piece N, verified, and write it to -o
@@ -53,7 +53,7 @@ Options:
     if (piece !== null && (!Number.isInteger(piece) || piece < 0)) {
       throw new UsageError(`--piece takes a piece number, not "${values.piece}"`);
     }
-    const { peers, announce, port } = sessionInputs(values);
+    const { peers, announce, port, transports } = sessionInputs(values);
     const loaded = await loadTorrentOrMagnet(positionals[0]!);
     if (loaded.kind === "magnet") {
       throw new Error("magnet links need metadata from peers, which is not supported yet");
@@ -62,7 +62,7 @@ Options:
     if (piece !== null && piece >= meta.pieceCount) {
       throw new Error(`piece ${piece} does not exist: the torrent has ${meta.pieceCount}`);
     }
-    const client = await Client.create({ port });
+    const client = await Client.create({ port, transports });
     const stop = interrupted();
     try {
       const torrent = await client.add(meta, {

@@ -24,15 +24,15 @@ Options:
                            peers they hear of from a tracker); repeatable
   --announce URL           an extra tracker (http, https, udp); repeatable
   --port N                 port to accept peers on (default 6881, 0 picks one)
-  --transports LIST        transports to use: tcp
+  --transports LIST        tcp, utp or both (default tcp,utp: uTP is tried first)
   --json                   progress as newline-delimited JSON on stdout
   --quiet                  no progress output`,
   async run(args, io) {
     const { values, positionals } = parse(args, sessionOptions);
     if (positionals.length !== 2) throw new UsageError("seed takes a .torrent file and a folder");
-    const { peers, announce, port } = sessionInputs(values);
+    const { peers, announce, port, transports } = sessionInputs(values);
     const meta = await loadTorrentFile(positionals[0]!);
-    const client = await Client.create({ port });
+    const client = await Client.create({ port, transports });
     const stop = interrupted();
     try {
       const torrent = await client.add(meta, { dir: positionals[1]!, peers, announce });
