@@ -44,6 +44,11 @@ export interface PeerOptions {
   peers?: readonly PeerAddress[];
   /** A label for messages; default `<kind> <seeder|leecher>`. */
   name?: string;
+  /**
+   * Peer transports, for ours and libtorrent (the others use TCP): default
+   * TCP only for libtorrent, both for ours.
+   */
+  transports?: readonly ("tcp" | "utp")[];
 }
 
 /** One running client in a swarm. */

@@ -20,9 +20,11 @@ Run it with Debian's /usr/bin/python3, which has `import libtorrent`.
       check the data under <save_path> and prints JSON
       {"progress": float, "seeding": bool, "state": str, "error": str}.
   seed <torrent> <save_path> --port N [--peer HOST:PORT]... [--tracker URL]...
+       [--transports tcp|utp|tcp,utp]
   leech <torrent> <save_path> --port N [--peer HOST:PORT]... [--tracker URL]...
+       [--transports tcp|utp|tcp,utp]
       Runs the torrent in a session that listens and dials on 127.0.0.1:N only
-      (TCP; no uTP, DHT, LSD, UPnP or NAT-PMP) until standard input closes or
+      (TCP unless --transports says otherwise; no DHT, LSD, UPnP or NAT-PMP) until standard input closes or
       SIGTERM/SIGINT arrives. `seed` checks the data under <save_path> first
       and exits 1 when it is not complete. Each --tracker is added to the
       torrent's own; each --peer is dialled once checking is over. Prints a
@@ -225,7 +227,7 @@ def emit(record):
 
 def serve(role, args):
     torrent, save_path, rest = args[0], args[1], args[2:]
-    port, peers, trackers = 0, [], []
+    port, peers, trackers, transports = 0, [], [], ["tcp"]
     i = 0
     while i + 1 < len(rest):
         opt, value = rest[i], rest[i + 1]
@@ -235,6 +237,8 @@ def serve(role, args):
             peers.append(parse_address(value))
         elif opt == "--tracker":
             trackers.append(value)
+        elif opt == "--transports":
+            transports = value.split(",")
         else:
             raise SystemExit("unknown option " + opt)
         i += 2
@@ -245,8 +249,10 @@ def serve(role, args):
     session = lt.session(dict(
         SETTINGS,
         listen_interfaces="127.0.0.1:%d" % port,
-        enable_outgoing_utp=False,
-        enable_incoming_utp=False,
+        enable_outgoing_utp="utp" in transports,
+        enable_incoming_utp="utp" in transports,
+        enable_outgoing_tcp="tcp" in transports,
+        enable_incoming_tcp="tcp" in transports,
         allow_multiple_connections_per_ip=True,
         alert_mask=lt.alert.category_t.error_notification
         | lt.alert.category_t.status_notification
