@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { Client, type ClientOptions } from "../src/client.ts";
 import { createTorrent } from "../src/metainfo/create_torrent.ts";
-import { pseudoRandomBytes } from "./_data.ts";
+import { memorySource, pseudoRandomBytes } from "./_data.ts";
 
 const LOOPBACK = "127.0.0.1";
 
@@ -17,12 +17,10 @@ async function seedData() {
   const dir = await Deno.makeTempDir({ prefix: "client-utp-" });
   const data = pseudoRandomBytes(3_000_000, 7);
   await Deno.writeFile(`${dir}/blob.bin`, data);
-  const file = {
-    path: ["blob.bin"],
-    length: data.length,
-    stream: () => new Blob([data as Uint8Array<ArrayBuffer>]).stream(),
-  };
-  const torrent = await createTorrent([file], { name: "blob.bin", pieceLength: 65536 });
+  const torrent = await createTorrent([memorySource(["blob.bin"], data)], {
+    name: "blob.bin",
+    pieceLength: 65536,
+  });
   return { dir, data, torrent };
 }
 

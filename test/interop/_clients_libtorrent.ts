@@ -41,6 +41,9 @@ export function startLibtorrent(options: PeerOptions): SwarmPeer {
   const args = [LT_HELPER, options.role, options.torrentFile, options.dir, "--port", `${port}`];
   for (const peer of options.peers ?? []) args.push("--peer", formatAddress(peer));
   if (options.transports) args.push("--transports", options.transports.join(","));
+  for (const [key, value] of Object.entries(options.libtorrentSettings ?? {})) {
+    args.push("--set", `${key}=${value}`);
+  }
   const child = new ChildProcess([PYTHON, ...args], {
     guard: false,
     onLine(line) {

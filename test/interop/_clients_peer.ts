@@ -49,6 +49,8 @@ export interface PeerOptions {
    * TCP only for libtorrent, both for ours.
    */
   transports?: readonly ("tcp" | "utp")[];
+  /** libtorrent only: `settings_pack` values to override, such as `{ utp_num_resends: 10 }`. */
+  libtorrentSettings?: Readonly<Record<string, number | boolean>>;
 }
 
 /** One running client in a swarm. */

@@ -20,11 +20,13 @@ Run it with Debian's /usr/bin/python3, which has `import libtorrent`.
       check the data under <save_path> and prints JSON
       {"progress": float, "seeding": bool, "state": str, "error": str}.
   seed <torrent> <save_path> --port N [--peer HOST:PORT]... [--tracker URL]...
-       [--transports tcp|utp|tcp,utp]
+       [--transports tcp|utp|tcp,utp] [--set NAME=VALUE]...
   leech <torrent> <save_path> --port N [--peer HOST:PORT]... [--tracker URL]...
-       [--transports tcp|utp|tcp,utp]
+       [--transports tcp|utp|tcp,utp] [--set NAME=VALUE]...
       Runs the torrent in a session that listens and dials on 127.0.0.1:N only
-      (TCP unless --transports says otherwise; no DHT, LSD, UPnP or NAT-PMP) until standard input closes or
+      (TCP unless --transports says otherwise; no DHT, LSD, UPnP or NAT-PMP;
+      each --set overrides one setting_pack integer, or boolean as true/false)
+      until standard input closes or
       SIGTERM/SIGINT arrives. `seed` checks the data under <save_path> first
       and exits 1 when it is not complete. Each --tracker is added to the
       torrent's own; each --peer is dialled once checking is over. Prints a
@@ -227,7 +229,7 @@ def emit(record):
 
 def serve(role, args):
     torrent, save_path, rest = args[0], args[1], args[2:]
-    port, peers, trackers, transports = 0, [], [], ["tcp"]
+    port, peers, trackers, transports, overrides = 0, [], [], ["tcp"], {}
     i = 0
     while i + 1 < len(rest):
         opt, value = rest[i], rest[i + 1]
@@ -239,6 +241,9 @@ def serve(role, args):
             trackers.append(value)
         elif opt == "--transports":
             transports = value.split(",")
+        elif opt == "--set":
+            name, _, text = value.partition("=")
+            overrides[name] = text == "true" if text in ("true", "false") else int(text)
         else:
             raise SystemExit("unknown option " + opt)
         i += 2
@@ -257,6 +262,7 @@ def serve(role, args):
         alert_mask=lt.alert.category_t.error_notification
         | lt.alert.category_t.status_notification
         | lt.alert.category_t.tracker_notification,
+        **overrides,
     ))
     params = lt.add_torrent_params()
     params.ti = lt.torrent_info(torrent)

@@ -99,7 +99,8 @@ export function readPacket(bytes: Uint8Array, header: UtpHeader): number {
     const length = bytes[offset + 1]!;
     if (offset + 2 + length > bytes.length) return -1;
     if (extension === EXTENSION_SACK) {
-      if (length === 0 || length % 4 !== 0) return -1;
+      // BEP 29 asks for a multiple of 4 bytes, but libtorrent sends any length.
+      if (length === 0) return -1;
       header.sackOffset = offset + 2;
       header.sackLength = length;
     }
