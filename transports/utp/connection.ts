@@ -151,14 +151,15 @@ export class UtpConnection implements Conn {
    *
    * @param link The endpoint.
    * @param remote The peer.
-   * @param ids Our receive and send connection ids.
+   * @param ids Our receive and send connection ids, payload bytes per packet, and
+   *   (for tests) our first sequence number instead of a random one.
    * @param now The clock, in ms.
    * @param syn For an accepted connection: the SYN's header.
    */
   constructor(
     link: UtpLink,
     remote: PeerAddress,
-    ids: { recvId: number; sendId: number; payloadSize: number },
+    ids: { recvId: number; sendId: number; payloadSize: number; initialSeq?: number },
     now: number,
     syn?: UtpHeader,
   ) {
@@ -171,7 +172,7 @@ export class UtpConnection implements Conn {
     this.#lastSendAt = now;
     this.#cc = new Ledbat({ packetSize: ids.payloadSize, maxWindow: 4 * RECEIVE_WINDOW });
     this.#rtt = new RttEstimator(syn ? undefined : SYN_TIMEOUT_MS);
-    this.#seq = (Math.random() * 0x10000) & 0xffff;
+    this.#seq = ids.initialSeq ?? (Math.random() * 0x10000) & 0xffff;
     this.#lastAcked = seqAdd(this.#seq, -1);
     this.#lossSeq = this.#lastAcked;
     this.#connected = Promise.withResolvers<void>();
@@ -209,9 +210,9 @@ export class UtpConnection implements Conn {
     }
   }
 
-  /** Whether the handshake is still under way (for the half-open bound). */
+  /** Whether it was accepted and waits for the dialler's first packet (the half-open bound). */
   get halfOpen(): boolean {
-    return this.#state === "syn-recv" || this.#state === "syn-sent";
+    return this.#state === "syn-recv";
   }
 
   /** Whether the connection is over. */

@@ -19,6 +19,8 @@ import { seqAdd } from "./seq.ts";
 
 /** Connections accepted but still in their handshake; SYNs beyond are dropped. */
 export const MAX_HALF_OPEN = 64;
+/** Of those, from any one address (host and port): a flood from one place cannot fill them all. */
+export const MAX_HALF_OPEN_PER_ADDRESS = 4;
 /** How often connection timers run, in ms. */
 const TICK_MS = 10;
 /** Payload bytes per packet: 1,400-byte packets over IPv4, 1,232 over IPv6 (its minimum MTU less headers). */
@@ -34,6 +36,7 @@ export class UtpEndpoint implements UtpLink {
   #conns = new Map<number, UtpConnection[]>();
   #count = 0;
   #halfOpen = 0;
+  #halfOpenBy = new Map<string, number>();
   #listener: UtpListener | null = null;
   #header = new UtpHeader();
   #acks: UtpConnection[] = [];
@@ -187,10 +190,11 @@ export class UtpEndpoint implements UtpLink {
   #tick(): void {
     const now = performance.now();
     this.#halfOpen = 0;
+    this.#halfOpenBy.clear();
     for (const list of [...this.#conns.values()]) {
       for (const conn of [...list]) {
         conn.tick(now);
-        if (conn.halfOpen) this.#halfOpen++;
+        if (conn.halfOpen) this.#countHalfOpen(conn.remoteAddress);
       }
     }
   }
@@ -218,8 +222,10 @@ export class UtpEndpoint implements UtpLink {
       return;
     }
     if (!this.#listener) return this.#reset(from, h.connectionId, h.seq);
-    if (this.#halfOpen >= MAX_HALF_OPEN) return; // A flood: let the dialler try again.
-    this.#halfOpen++;
+    // A flood: drop the SYN, and let an honest dialler try again.
+    if (this.#halfOpen >= MAX_HALF_OPEN) return;
+    if ((this.#halfOpenBy.get(addressKey(from)) ?? 0) >= MAX_HALF_OPEN_PER_ADDRESS) return;
+    this.#countHalfOpen(from);
     const listener = this.#listener;
     const conn = new UtpConnection(
       this,
@@ -234,6 +240,12 @@ export class UtpEndpoint implements UtpLink {
     }, () => {});
   }
 
+  #countHalfOpen(from: PeerAddress): void {
+    this.#halfOpen++;
+    const key = addressKey(from);
+    this.#halfOpenBy.set(key, (this.#halfOpenBy.get(key) ?? 0) + 1);
+  }
+
   #reset(to: PeerAddress, connectionId: number, seq: number): void {
     const bytes = new Uint8Array(HEADER_SIZE);
     encodeHeader(bytes, PacketType.RESET, connectionId, 0, 0, RECEIVE_WINDOW, 0, seq, 0);
@@ -242,6 +254,10 @@ export class UtpEndpoint implements UtpLink {
 }
 
 const EMPTY = new Uint8Array(0);
+
+function addressKey(address: PeerAddress): string {
+  return `${address.host}|${address.port}`;
+}
 
 function payloadFor(remote: PeerAddress): number {
   return remote.host.includes(":") ? PAYLOAD_V6 : PAYLOAD_V4;
