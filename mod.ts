@@ -43,6 +43,8 @@ export type {
 } from "./transports/mod.ts";
 export { formatAddress, parseAddress } from "./transports/mod.ts";
 export { tcpTransport } from "./transports/tcp.ts";
+export { utpTransport, type UtpTransportOptions } from "./transports/utp/mod.ts";
+export type { TransportChoice } from "./src/client_transports.ts";
 export { memoryConnPair, MemoryNetwork } from "./transports/memory.ts";
 export { BencodeError, MagnetError, MetainfoError } from "./src/errors.ts";
 export * from "./src/wire/mod.ts";

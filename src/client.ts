@@ -4,8 +4,8 @@
  * @module
  */
 
-import { tcpTransport } from "../transports/tcp.ts";
 import type { Listener, PeerAddress, Transport } from "../transports/mod.ts";
+import { defaultTransports, openTransports, type TransportChoice } from "./client_transports.ts";
 import { toHex } from "./bytes.ts";
 import { UdpTrackerClient } from "./discovery/udp_tracker.ts";
 import { type Limits, resolveLimits } from "./limits.ts";
@@ -14,7 +14,7 @@ import type { Dht, DhtOptions } from "./discovery/dht.ts";
 import { fetchMagnet, type FetchMagnetOptions } from "./torrent/fetch_magnet.ts";
 import { parseTorrent } from "./metainfo/parse_torrent.ts";
 import type { Metainfo } from "./metainfo/types.ts";
-import { bindUdp, type UdpSocket } from "./net/udp.ts";
+import type { UdpSocket } from "./net/udp.ts";
 import { defaultStorage } from "./storage/default.ts";
 import type { StorageFactory } from "./storage/types.ts";
 import { Torrent } from "./torrent.ts";
@@ -23,14 +23,18 @@ import { PeerWire } from "./wire/peer_wire.ts";
 
 /** Options for {@link Client.create}. */
 export interface ClientOptions {
-  /** Port to accept peers on (TCP) and to announce; 0 picks a free one. Default 6881. */
+  /** Port to accept peers on (TCP and uTP) and to announce; 0 picks a free one. Default 6881. */
   port?: number;
   /** Address to listen on; default all interfaces. Tests use `127.0.0.1`. */
   host?: string;
   /** Accept incoming connections; default true. */
   listen?: boolean;
-  /** Transports to dial with; default TCP. */
-  transports?: Transport[];
+  /**
+   * Transports by name (`"tcp"`, `"utp"`) or your own, in order of preference
+   * for dialling; default `["utp", "tcp"]` (none in a browser). TCP listens on
+   * the port, uTP on the UDP socket of the same port number.
+   */
+  transports?: TransportChoice[];
   /** Bounds and timeouts. */
   limits?: Partial<Limits>;
   /** Our 20-byte peer id; default a fresh `-SE0001-` id. */
@@ -77,7 +81,7 @@ export class Client {
   readonly peerId: Uint8Array;
   #limits: Limits;
   #transports: Transport[];
-  #listener: Listener | null;
+  #listeners: Listener[];
   #udp: UdpSocket | null;
   #udpTracker: UdpTrackerClient | null;
   #torrents = new Map<string, Torrent>();
@@ -87,49 +91,49 @@ export class Client {
 
   private constructor(
     options: ClientOptions,
-    listener: Listener | null,
-    udp: UdpSocket | null,
-    dht: Dht | null = null,
+    { dialers, listeners, udp }: {
+      dialers: Transport[];
+      listeners: Listener[];
+      udp: UdpSocket | null;
+    },
+    dht: Dht | null,
   ) {
     this.dht = dht;
     this.peerId = options.peerId ?? makePeerId();
     this.#limits = resolveLimits(options.limits);
-    this.#transports = options.transports ?? [tcpTransport()];
-    this.#listener = listener;
+    this.#transports = dialers;
+    this.#listeners = listeners;
     this.#udp = udp;
     // BEP 15 resends after 15 s, doubling; the first wait follows trackerTimeoutMs.
     this.#udpTracker = udp
       ? new UdpTrackerClient(udp, { retryBaseMs: this.#limits.trackerTimeoutMs })
       : null;
-    if (listener) this.#acceptLoop(listener);
+    for (const listener of listeners) this.#acceptLoop(listener);
   }
 
   /**
-   * Starts a client: listens for peers (TCP) and opens the UDP socket that
-   * UDP trackers use, on the same port.
+   * Starts a client: listens for peers (TCP, and uTP on the UDP socket that
+   * UDP trackers use, on the same port).
    */
   static async create(options: ClientOptions = {}): Promise<Client> {
-    const transport = options.transports?.[0] ?? tcpTransport();
-    const listener = options.listen === false ? null : await transport.listen({
+    const opened = await openTransports(options.transports ?? defaultTransports(), {
       ...(options.host === undefined ? {} : { host: options.host }),
       port: options.port ?? 6881,
+      listen: options.listen !== false,
     });
-    const host = options.host ?? "0.0.0.0";
-    const port = listener?.address.port ?? 0;
-    const udp = await bindUdp({ host, port }).catch(() => bindUdp({ host, port: 0 }));
     const dht = options.dht
-      ? await startDht(options.dht, udp, host).catch((error) => {
-        listener?.close();
-        udp.close();
+      ? await startDht(options.dht, opened.udp, options.host ?? "0.0.0.0").catch((error) => {
+        for (const listener of opened.listeners) listener.close();
+        opened.udp?.close();
         throw error;
       })
       : null;
-    return new Client(options, listener, udp, dht);
+    return new Client(options, opened, dht);
   }
 
   /** The port peers reach us on (0 when not listening). */
   get port(): number {
-    return this.#listener?.address.port ?? 0;
+    return this.#listeners[0]?.address.port ?? 0;
   }
 
   /** The torrents, in the order they were added. */
@@ -206,7 +210,7 @@ export class Client {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#listener?.close();
+    for (const listener of this.#listeners) listener.close();
     await Promise.allSettled(this.torrents.map((t) => t.close()));
     this.#torrents.clear();
     await this.dht?.close();
@@ -272,7 +276,13 @@ export class Client {
 }
 
 /** Starts the DHT on the client's UDP socket, or on its own port when one is given. */
-async function startDht(options: Omit<DhtOptions, "socket">, udp: UdpSocket, host: string) {
+async function startDht(
+  options: Omit<DhtOptions, "socket">,
+  udp: UdpSocket | null,
+  host: string,
+) {
   const { Dht } = await import("./discovery/dht.ts");
-  return Dht.start(options.port === undefined ? { ...options, socket: udp } : { host, ...options });
+  return Dht.start(
+    options.port === undefined && udp ? { ...options, socket: udp } : { host, ...options },
+  );
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Conn, PeerAddress, Transport } from "../transports/mod.ts";
+import type { Conn, PeerAddress, Transport, TransportName } from "../transports/mod.ts";
 import { Announcer } from "./discovery/announcer.ts";
 import type { UdpTrackerClient } from "./discovery/udp_tracker.ts";
 import type { AnnounceFunction } from "./discovery/announcer.ts";
@@ -76,6 +76,8 @@ export interface PeerInfo {
   uploadSpeed: number;
   /** Share of the torrent it has, 0 to 1. */
   progress: number;
+  /** What carries the connection: `tcp`, `utp`, ... */
+  transport: TransportName;
 }
 
 const TICK_MS = 1000;
@@ -201,6 +203,7 @@ export class Torrent extends EventTarget {
       downloadSpeed: peer.pipeline.download.rate(now),
       uploadSpeed: peer.upload.rate(now),
       progress: this.#peerProgress(peer),
+      transport: peer.wire.transport,
     }));
   }
 

@@ -36,7 +36,7 @@ export interface SessionValues {
 /** Peers, trackers and the port from the command line, checked. */
 export function sessionInputs(
   values: SessionValues,
-): { peers: PeerAddress[]; announce: string[]; port: number } {
+): { peers: PeerAddress[]; announce: string[]; port: number; transports: ("tcp" | "utp")[] } {
   const peers = (values.peer ?? []).map((text) => {
     try {
       return parseAddress(text);
@@ -49,15 +49,23 @@ export function sessionInputs(
       throw new UsageError(`--announce takes an http(s):// or udp:// URL, not "${url}"`);
     }
   }
-  const transports = (values.transports ?? "tcp").split(",").map((t) => t.trim());
-  for (const name of transports) {
-    if (name !== "tcp") throw new UsageError(`--transports: "${name}" is not available (tcp is)`);
-  }
+  const transports = parseTransports(values.transports ?? "utp,tcp");
   const port = values.port === undefined ? 6881 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port takes a number from 0 to 65535, not "${values.port}"`);
   }
-  return { peers, announce: values.announce ?? [], port };
+  return { peers, announce: values.announce ?? [], port, transports };
+}
+
+/** `--transports tcp,utp`: the names in order of preference, uTP before TCP whatever the order. */
+function parseTransports(text: string): ("tcp" | "utp")[] {
+  const names = text.split(",").map((t) => t.trim().toLowerCase());
+  for (const name of names) {
+    if (name !== "tcp" && name !== "utp") {
+      throw new UsageError(`--transports: "${name}" is not available (tcp and utp are)`);
+    }
+  }
+  return (["utp", "tcp"] as const).filter((name) => names.includes(name));
 }
 
 /**

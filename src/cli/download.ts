@@ -33,7 +33,7 @@ Options:
   --peer HOST:PORT         a peer to dial; repeatable
   --announce URL           an extra tracker (http, https, udp); repeatable
   --port N                 port to accept peers on (default 6881, 0 picks one)
-  --transports LIST        transports to use: tcp
+  --transports LIST        tcp, utp or both (default tcp,utp: uTP is tried first)
   --no-dht                 do not use the DHT (on by default; needs --allow-env)
   --dht-port N             the DHT's own UDP port (default: share the peer port)
   --dht-bootstrap LIST     HOST:PORT nodes to join the DHT through; repeatable
@@ -58,8 +58,8 @@ Options:
     if (piece !== null && (!Number.isInteger(piece) || piece < 0)) {
       throw new UsageError(`--piece takes a piece number, not "${values.piece}"`);
     }
-    const { peers, announce, port } = sessionInputs(values);
-    const client = await Client.create({ port, ...dhtFromArgs(values, io) });
+    const { peers, announce, port, transports } = sessionInputs(values);
+    const client = await Client.create({ port, transports, ...dhtFromArgs(values, io) });
     const { meta, peers: dial } = await metaOrFetch(client, positionals[0]!, {
       peers,
       announce,

@@ -25,7 +25,7 @@ Options:
                            peers they hear of from a tracker); repeatable
   --announce URL           an extra tracker (http, https, udp); repeatable
   --port N                 port to accept peers on (default 6881, 0 picks one)
-  --transports LIST        transports to use: tcp
+  --transports LIST        tcp, utp or both (default tcp,utp: uTP is tried first)
   --no-dht                 do not announce on the DHT (on by default; needs --allow-env)
   --dht-port N             the DHT's own UDP port (default: share the peer port)
   --dht-bootstrap LIST     HOST:PORT nodes to join the DHT through; repeatable
@@ -34,9 +34,9 @@ Options:
   async run(args, io) {
     const { values, positionals } = parse(args, sessionOptions);
     if (positionals.length !== 2) throw new UsageError("seed takes a .torrent file and a folder");
-    const { peers, announce, port } = sessionInputs(values);
+    const { peers, announce, port, transports } = sessionInputs(values);
     const meta = await loadTorrentFile(positionals[0]!);
-    const client = await Client.create({ port, ...dhtFromArgs(values, io) });
+    const client = await Client.create({ port, transports, ...dhtFromArgs(values, io) });
     const stop = interrupted();
     try {
       const torrent = await client.add(meta, { dir: positionals[1]!, peers, announce });

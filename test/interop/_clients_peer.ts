@@ -46,6 +46,13 @@ export interface PeerOptions {
   name?: string;
   /** A DHT node to bootstrap from, turning the DHT on (libtorrent only); default no DHT. */
   dhtBootstrap?: PeerAddress;
+  /**
+   * Peer transports, for ours and libtorrent (the others use TCP): default
+   * TCP only for libtorrent, both for ours.
+   */
+  transports?: readonly ("tcp" | "utp")[];
+  /** libtorrent only: `settings_pack` values to override, such as `{ utp_num_resends: 10 }`. */
+  libtorrentSettings?: Readonly<Record<string, number | boolean>>;
 }
 
 /** One running client in a swarm. */
