@@ -39,6 +39,11 @@ export interface Limits {
   maxHalfOpen: number;
   /** Bytes of data received but not yet written to storage, per torrent; reading pauses above it. */
   maxPendingWriteBytes: number;
+  /**
+   * Milliseconds a dial over the preferred transport (uTP) runs alone before
+   * the next (TCP) joins in; the first to connect wins.
+   */
+  transportHeadStartMs: number;
   /** Milliseconds to complete the handshake after connecting. */
   handshakeTimeoutMs: number;
   /** Milliseconds without any message before a peer is dropped. */
@@ -89,6 +94,7 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
   maxConnections: 200,
   maxHalfOpen: 20,
   maxPendingWriteBytes: 32 * 1024 * 1024,
+  transportHeadStartMs: 500,
   handshakeTimeoutMs: 10_000,
   idleTimeoutMs: 120_000,
   keepAliveIntervalMs: 60_000,

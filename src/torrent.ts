@@ -147,6 +147,7 @@ export class Torrent extends EventTarget {
     this.#connector = new Connector(this.#connectorHost(), {
       transports: options.transports,
       maxHalfOpen: this.#limits.maxHalfOpen,
+      headStartMs: this.#limits.transportHeadStartMs,
     });
     this.done = new Promise((resolve) => this.#resolveDone = resolve);
     const dial = (address: PeerAddress) => this.#connector.add(address);
@@ -298,6 +299,7 @@ export class Torrent extends EventTarget {
     this.#connector = new Connector(this.#connectorHost(), {
       transports: this.#options.transports,
       maxHalfOpen: this.#limits.maxHalfOpen,
+      headStartMs: this.#limits.transportHeadStartMs,
     });
     this.addPeers(this.#options.peers ?? []);
     const trackers = [...this.meta.announce, ...(this.#options.trackers ?? [])];

@@ -78,3 +78,25 @@ Deno.test("client: uTP listens on the TCP port number", async () => {
     await client.close();
   }
 });
+
+Deno.test("staggered dial: a TCP-only peer with no UDP socket at all costs the head start, not the uTP SYN timeouts", async () => {
+  const { staggeredDial } = await import("../src/torrent/staggered_dial.ts");
+  const { utpTransport } = await import("../transports/utp/mod.ts");
+  const { tcpTransport } = await import("../transports/tcp.ts");
+  const tcp = tcpTransport();
+  const listener = await tcp.listen({ host: LOOPBACK, port: 0 }); // Nothing on the UDP port.
+  const utp = utpTransport();
+  try {
+    const started = performance.now();
+    const conn = await staggeredDial([utp, tcp], listener.address, { headStartMs: 300 });
+    const took = performance.now() - started;
+    assert.equal(conn.transport, "tcp");
+    assert.ok(took >= 290 && took < 1_500, `connected after ${took.toFixed(0)} ms`);
+    conn.close();
+    // Both failing: the last error, once every transport gave up.
+    listener.close();
+    await assert.rejects(staggeredDial([tcp], listener.address, { headStartMs: 300 }));
+  } finally {
+    listener.close();
+  }
+});

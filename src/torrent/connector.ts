@@ -8,6 +8,7 @@
 
 import { formatAddress, type PeerAddress, type Transport } from "../../transports/mod.ts";
 import type { Conn } from "../../transports/mod.ts";
+import { staggeredDial } from "./staggered_dial.ts";
 
 /** What the connector asks of its torrent. */
 export interface ConnectorHost {
@@ -27,6 +28,8 @@ export interface ConnectorOptions {
   transports: readonly Transport[];
   /** Most dials in flight. */
   maxHalfOpen: number;
+  /** How long each transport dials alone before the next joins in, in ms. */
+  headStartMs: number;
   /** Time before a failed address is tried again, in ms. */
   retryMs?: number;
 }
@@ -90,19 +93,18 @@ export class Connector {
   }
 
   async #dial(address: PeerAddress, key: string): Promise<void> {
-    let lastError: unknown = new Error("no transport");
-    for (const transport of this.#options.transports) {
-      try {
-        const conn = await transport.dial(address, { signal: this.#abort.signal });
-        await this.#host.connected(conn, address);
-        this.#failedAt.delete(key);
-        return;
-      } catch (error) {
-        lastError = error;
-        if (this.#abort.signal.aborted) return;
-      }
+    const { transports, headStartMs } = this.#options;
+    try {
+      const conn = await staggeredDial(transports, address, {
+        headStartMs,
+        signal: this.#abort.signal,
+      });
+      await this.#host.connected(conn, address);
+      this.#failedAt.delete(key);
+    } catch (error) {
+      if (this.#abort.signal.aborted) return;
+      this.#failedAt.set(key, performance.now());
+      this.#host.failed(address, error);
     }
-    this.#failedAt.set(key, performance.now());
-    this.#host.failed(address, lastError);
   }
 }

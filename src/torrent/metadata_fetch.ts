@@ -89,7 +89,11 @@ export class MetadataFetch {
       isKnown: (key) => this.#keys.has(key) || this.#dropped.has(key),
       connected: (conn, address) => this.#connected(conn, address),
       failed: () => {},
-    }, { transports: options.transports, maxHalfOpen: options.limits.maxHalfOpen });
+    }, {
+      transports: options.transports,
+      maxHalfOpen: options.limits.maxHalfOpen,
+      headStartMs: options.limits.transportHeadStartMs,
+    });
     this.#timer = setInterval(() => this.#tick(), TICK_MS);
   }
 

@@ -54,7 +54,7 @@ const DUPLICATE_ACKS = 3;
 /** Timeouts in a row after which a connection is given up. */
 const MAX_TIMEOUTS = 6;
 /** SYNs sent before a dial is given up. */
-const MAX_SYNS = 3;
+const MAX_SYNS = 4;
 /** The first SYN's timeout; it doubles. */
 const SYN_TIMEOUT_MS = 400;
 /** A STATE packet goes out after this long without sending anything. */

@@ -20,7 +20,7 @@ import { seqAdd } from "./seq.ts";
 /** Connections accepted but still in their handshake; SYNs beyond are dropped. */
 export const MAX_HALF_OPEN = 64;
 /** Of those, from any one address (host and port): a flood from one place cannot fill them all. */
-export const MAX_HALF_OPEN_PER_ADDRESS = 4;
+export const MAX_HALF_OPEN_PER_ADDRESS = 16;
 /** How often connection timers run, in ms. */
 const TICK_MS = 10;
 /** Payload bytes per packet: 1,400-byte packets over IPv4, 1,232 over IPv6 (its minimum MTU less headers). */
