@@ -17,6 +17,7 @@ import { seedCommand } from "./seed.ts";
 import { createCommand } from "./create.ts";
 import { infoCommand } from "./info.ts";
 import { magnetCommand } from "./magnet.ts";
+import { trackerCommand } from "./tracker.ts";
 
 /** Every subcommand by name. */
 export const commands: Record<string, Command> = {
@@ -29,6 +30,7 @@ export const commands: Record<string, Command> = {
   announce: announceCommand,
   scrape: scrapeCommand,
   handshake: handshakeCommand,
+  tracker: trackerCommand,
 };
 
 const usage = `Usage: torrent <command> [options]
