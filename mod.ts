@@ -41,6 +41,25 @@ export type {
 export { formatAddress, parseAddress } from "./transports/mod.ts";
 export { tcpTransport } from "./transports/tcp.ts";
 export { memoryConnPair, MemoryNetwork } from "./transports/memory.ts";
+export {
+  type ConnOptions,
+  createPeer,
+  hangUp,
+  type PeerOptions,
+  type RtcConfig,
+  type SimplePeerLike,
+  webrtcConn,
+} from "./transports/webrtc.ts";
+export { type LoopbackOptions, LoopbackSignalling } from "./transports/webrtc_loopback.ts";
+export { startTracker, type TrackerOptions, type TrackerServer } from "./src/tracker/server.ts";
+export {
+  defaultSwarmLimits,
+  type SwarmCounts,
+  type SwarmLimits,
+  SwarmTable,
+  type TableAnnounce,
+  type TrackedPeer,
+} from "./src/tracker/swarms.ts";
 export { BencodeError, MagnetError, MetainfoError } from "./src/errors.ts";
 export * from "./src/wire/mod.ts";
 export { Bitfield } from "./src/swarm/bitfield.ts";

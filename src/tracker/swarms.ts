@@ -95,6 +95,8 @@ export class SwarmTable {
   readonly #now: () => number;
 
   /**
+   * Makes an empty table.
+   *
    * @param limits Bounds to change from {@link defaultSwarmLimits}.
    * @param now The clock in ms (tests pass their own).
    */
