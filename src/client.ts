@@ -16,6 +16,8 @@ import { bindUdp, type UdpSocket } from "./net/udp.ts";
 import { defaultStorage } from "./storage/default.ts";
 import type { StorageFactory } from "./storage/types.ts";
 import { Torrent } from "./torrent.ts";
+import type { WebRtcSettings } from "./torrent/signalled_peers.ts";
+import { runtime } from "./runtime.ts";
 import { makePeerId } from "./wire/peer_id.ts";
 import { PeerWire } from "./wire/peer_wire.ts";
 
@@ -33,6 +35,8 @@ export interface ClientOptions {
   limits?: Partial<Limits>;
   /** Our 20-byte peer id; default a fresh `-SE0001-` id. */
   peerId?: Uint8Array;
+  /** WebRTC peers through `ws:`/`wss:` trackers; default on in browsers, off elsewhere. */
+  webrtc?: WebRtcSettings | false;
 }
 
 /** Options for {@link Client.add}. */
@@ -71,6 +75,7 @@ export class Client {
   #listener: Listener | null;
   #udp: UdpSocket | null;
   #udpTracker: UdpTrackerClient | null;
+  #webrtc: WebRtcSettings | undefined;
   #torrents = new Map<string, Torrent>();
   #closed = false;
 
@@ -84,6 +89,8 @@ export class Client {
     this.#transports = options.transports ?? [tcpTransport()];
     this.#listener = listener;
     this.#udp = udp;
+    const webrtc = options.webrtc ?? (runtime === "browser" ? {} : false);
+    this.#webrtc = webrtc === false ? undefined : webrtc;
     // BEP 15 resends after 15 s, doubling; the first wait follows trackerTimeoutMs.
     this.#udpTracker = udp
       ? new UdpTrackerClient(udp, { retryBaseMs: this.#limits.trackerTimeoutMs })
@@ -158,6 +165,7 @@ export class Client {
       trackers: (options.announce ?? []).map((url) => [url]),
       ...(this.#udpTracker ? { udpTracker: this.#udpTracker } : {}),
       clientHasRoom: () => this.#connectionCount() < this.#limits.maxConnections,
+      ...(this.#webrtc ? { webrtc: this.#webrtc } : {}),
     });
     this.#torrents.set(key, added);
     try {

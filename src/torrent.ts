@@ -9,6 +9,7 @@
 import type { Conn, PeerAddress, Transport } from "../transports/mod.ts";
 import { Announcer } from "./discovery/announcer.ts";
 import type { UdpTrackerClient } from "./discovery/udp_tracker.ts";
+import type { TransferStats } from "./discovery/types.ts";
 import type { AnnounceFunction } from "./discovery/announcer.ts";
 import type { Limits } from "./limits.ts";
 import type { Metainfo } from "./metainfo/types.ts";
@@ -22,6 +23,7 @@ import { Choker } from "./swarm/choker.ts";
 import { DEFAULT_PRIORITY, Picker } from "./swarm/picker.ts";
 import { RateMeter } from "./swarm/rate.ts";
 import { Connector } from "./torrent/connector.ts";
+import { isWebSocketUrl, SignalledPeers, type WebRtcSettings } from "./torrent/signalled_peers.ts";
 import { Peer } from "./torrent/peer.ts";
 import { PieceBuffers } from "./torrent/piece_buffers.ts";
 import { SmartBan } from "./torrent/smart_ban.ts";
@@ -56,6 +58,8 @@ export interface TorrentOptions {
   announce?: AnnounceFunction;
   /** Whether another connection is welcome client-wide. */
   clientHasRoom?: () => boolean;
+  /** WebRTC peers through `ws:`/`wss:` trackers; without it those trackers are skipped. */
+  webrtc?: WebRtcSettings;
 }
 
 /** A connected peer, as reported by {@link Torrent.peers}. */
@@ -108,6 +112,7 @@ export class Torrent extends EventTarget {
   #peerKeys = new Set<string>();
   #connector: Connector;
   #announcer: Announcer | null = null;
+  #signalled: SignalledPeers | null = null;
   #state: TorrentState = "checking";
   #resolveDone!: () => void;
   #timers: ReturnType<typeof setInterval>[] = [];
@@ -252,6 +257,12 @@ export class Torrent extends EventTarget {
     return this.#wireSettings();
   }
 
+  /** Takes a connection made by signalling (WebRTC): both sides send their handshake at once. */
+  addConn(conn: Conn): void {
+    if (!this.#hasRoom()) return conn.close();
+    this.#connectorHost().connected(conn).catch(() => conn.close());
+  }
+
   /** Takes a connection that dialled us and completed the handshake for this torrent. */
   adopt(wire: PeerWire): void {
     this.#addPeer(wire, true);
@@ -289,8 +300,11 @@ export class Torrent extends EventTarget {
       maxHalfOpen: this.#limits.maxHalfOpen,
     });
     this.addPeers(this.#options.peers ?? []);
-    const trackers = [...this.meta.announce, ...(this.#options.trackers ?? [])];
+    const all = [...this.meta.announce, ...(this.#options.trackers ?? [])];
+    const trackers = all.map((tier) => tier.filter((url) => !isWebSocketUrl(url)))
+      .filter((tier) => tier.length > 0);
     if (trackers.length > 0) this.#startAnnouncer(trackers);
+    if (this.#options.webrtc) this.#startSignalled(all.flat().filter(isWebSocketUrl));
     this.#timers.push(setInterval(() => this.#tick(), TICK_MS));
     this.#timers.push(setInterval(() => this.#rechoke(), RECHOKE_MS));
   }
@@ -300,6 +314,8 @@ export class Torrent extends EventTarget {
     this.#timers = [];
     this.#connector.close();
     for (const peer of this.#peers) peer.wire.close("local", "torrent stopped");
+    this.#signalled?.stop();
+    this.#signalled = null;
     const announcer = this.#announcer;
     this.#announcer = null;
     await announcer?.stop();
@@ -311,11 +327,7 @@ export class Torrent extends EventTarget {
       peerId: this.#options.peerId,
       port: this.#options.port,
       trackers,
-      stats: () => ({
-        uploaded: this.uploaded,
-        downloaded: this.downloaded,
-        left: this.meta.length - this.#verifiedBytes,
-      }),
+      stats: () => this.#transferStats(),
       limits: this.#limits,
       // A try of one tracker may resend (UDP) a few times before the next tracker is tried.
       attemptTimeoutMs: this.#limits.trackerTimeoutMs * 4,
@@ -331,6 +343,28 @@ export class Torrent extends EventTarget {
     (async () => {
       for await (const candidate of announcer) this.#connector.add(candidate.address);
     })();
+  }
+
+  #transferStats(): TransferStats {
+    return {
+      uploaded: this.uploaded,
+      downloaded: this.downloaded,
+      left: this.meta.length - this.#verifiedBytes,
+    };
+  }
+
+  #startSignalled(urls: string[]): void {
+    if (urls.length === 0) return;
+    this.#signalled = new SignalledPeers({
+      ...this.#options.webrtc,
+      urls,
+      infoHash: this.wireHash,
+      peerId: this.#options.peerId,
+      stats: () => this.#transferStats(),
+      addConn: (conn) => this.addConn(conn),
+      wantsPeers: () => this.#hasRoom(),
+      warn: (message) => this.#warn(message),
+    });
   }
 
   #tick(): void {
@@ -595,6 +629,7 @@ export class Torrent extends EventTarget {
     if (this.#state !== "downloading") return;
     this.#setState("seeding");
     this.#announcer?.completed();
+    this.#signalled?.completed();
     for (const peer of this.#peers) {
       this.#updateInterest(peer);
       // Two seeds have nothing to give each other.

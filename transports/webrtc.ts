@@ -255,6 +255,21 @@ class WebRtcConn implements Conn {
 }
 
 /**
+ * A peer's first `signal`: with trickle off, its whole offer or answer.
+ *
+ * @throws {Error} When the peer fails or closes first; the signal's reason when aborted.
+ */
+export function firstSignal(peer: SimplePeerLike, abort?: AbortSignal): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    if (abort?.aborted) return reject(abort.reason);
+    abort?.addEventListener("abort", () => reject(abort.reason), { once: true });
+    peer.on("signal", (data: unknown) => resolve(data));
+    peer.on("error", (error: Error) => reject(error));
+    peer.on("close", () => reject(new Error("WebRTC peer closed while signalling")));
+  });
+}
+
+/**
  * Ends a peer so that the other side notices at once: the data channel is
  * closed first (destroying the connection alone leaves the other side
  * waiting for ICE to time out), then the peer is destroyed.

@@ -12,6 +12,7 @@ import {
   connected,
   type ConnOptions,
   createPeer,
+  firstSignal,
   hangUp,
   type RtcConfig,
   type SimplePeerLike,
@@ -74,7 +75,7 @@ export class LoopbackSignalling {
     const open = connected(peer, signal);
     open.catch(() => {});
     try {
-      peer.signal(await answerer(await nextSignal(peer, signal), signal));
+      peer.signal(await answerer(await firstSignal(peer, signal), signal));
       await open;
     } catch (error) {
       hangUp(peer);
@@ -96,7 +97,7 @@ export class LoopbackSignalling {
     };
     this.#listeners.set(port, async (offer, signal) => {
       const peer: SimplePeerLike = await createPeer({ initiator: false, config: this.#config });
-      const answer = nextSignal(peer, signal);
+      const answer = firstSignal(peer, signal);
       peer.signal(offer);
       connected(peer).then(
         () => closed ? hangUp(peer) : deliver(webrtcConn(peer, this.#connOptions)),
@@ -122,15 +123,4 @@ export class LoopbackSignalling {
       }),
     };
   }
-}
-
-/** The peer's next `signal` (with trickle off: the whole offer or answer). */
-function nextSignal(peer: SimplePeerLike, abort: AbortSignal): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    if (abort.aborted) return reject(abort.reason);
-    abort.addEventListener("abort", () => reject(abort.reason), { once: true });
-    peer.on("signal", (data: unknown) => resolve(data));
-    peer.on("error", (error: Error) => reject(error));
-    peer.on("close", () => reject(new Error("WebRTC peer closed while signalling")));
-  });
 }

@@ -10,7 +10,7 @@ import { encodeCompactPeers } from "../discovery/_compact.ts";
 import { ipBytes } from "../discovery/_ip.ts";
 import { encodeBencode } from "../metainfo/bencode_encode.ts";
 import { bencodeKey } from "../metainfo/bencode_keys.ts";
-import { binaryBytes, binaryString } from "./_binary.ts";
+import { binaryBytes, binaryString } from "../discovery/_binary.ts";
 import type { SwarmTable } from "./swarms.ts";
 
 /** Longest query string accepted (a scrape of many hashes fits). */

@@ -11,7 +11,7 @@ import { concatBytes } from "../bytes.ts";
 import { encodeCompactPeers } from "../discovery/_compact.ts";
 import { Action, MAX_SCRAPE_HASHES, PROTOCOL_ID } from "../discovery/_udp_packets.ts";
 import type { PeerAddress, UdpSocket } from "../net/udp.ts";
-import { binaryString } from "./_binary.ts";
+import { binaryString } from "../discovery/_binary.ts";
 import type { SwarmTable } from "./swarms.ts";
 
 const CONNECTION_TTL_MS = 120_000;

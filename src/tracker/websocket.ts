@@ -9,7 +9,7 @@
  * @module
  */
 
-import { binaryBytes } from "./_binary.ts";
+import { binaryBytes } from "../discovery/_binary.ts";
 import type { SwarmTable } from "./swarms.ts";
 
 /** Longest message accepted (ten offers of a few KiB of SDP each fit easily). */

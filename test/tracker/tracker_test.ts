@@ -12,7 +12,7 @@ import { announceHttp, scrapeHttp } from "../../src/discovery/http_tracker.ts";
 import type { AnnounceRequest } from "../../src/discovery/types.ts";
 import { UdpTrackerClient } from "../../src/discovery/udp_tracker.ts";
 import { bindUdp } from "../../src/net/udp.ts";
-import { binaryString } from "../../src/tracker/_binary.ts";
+import { binaryString } from "../../src/discovery/_binary.ts";
 import { startTracker, type TrackerServer } from "../../src/tracker/server.ts";
 import { SwarmTable } from "../../src/tracker/swarms.ts";
 
