@@ -7,6 +7,7 @@
 
 import { parseAddress, type PeerAddress } from "../../transports/mod.ts";
 import type { Torrent } from "../torrent.ts";
+import type { WebRtcSettings } from "../torrent/signalled_peers.ts";
 import { humanSize, type Io, UsageError } from "./_cli.ts";
 
 /** Options both commands take. */
@@ -15,6 +16,7 @@ export const sessionOptions = {
   announce: { type: "string", multiple: true },
   port: { type: "string" },
   transports: { type: "string" },
+  "ice-servers": { type: "string" },
   "no-dht": { type: "boolean" },
   json: { type: "boolean" },
   quiet: { type: "boolean" },
@@ -26,6 +28,7 @@ export interface SessionValues {
   announce?: string[];
   port?: string;
   transports?: string;
+  "ice-servers"?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -33,7 +36,7 @@ export interface SessionValues {
 /** Peers, trackers and the port from the command line, checked. */
 export function sessionInputs(
   values: SessionValues,
-): { peers: PeerAddress[]; announce: string[]; port: number } {
+): { peers: PeerAddress[]; announce: string[]; port: number; webrtc: WebRtcSettings | false } {
   const peers = (values.peer ?? []).map((text) => {
     try {
       return parseAddress(text);
@@ -42,19 +45,35 @@ export function sessionInputs(
     }
   });
   for (const url of values.announce ?? []) {
-    if (!/^(https?|udp):\/\//i.test(url) || !URL.canParse(url)) {
-      throw new UsageError(`--announce takes an http(s):// or udp:// URL, not "${url}"`);
+    if (!/^(https?|udp|wss?):\/\//i.test(url) || !URL.canParse(url)) {
+      throw new UsageError(`--announce takes an http(s)://, udp:// or ws(s):// URL, not "${url}"`);
     }
   }
   const transports = (values.transports ?? "tcp").split(",").map((t) => t.trim());
   for (const name of transports) {
-    if (name !== "tcp") throw new UsageError(`--transports: "${name}" is not available (tcp is)`);
+    if (name !== "tcp" && name !== "webrtc") {
+      throw new UsageError(`--transports: "${name}" is not available (tcp and webrtc are)`);
+    }
   }
   const port = values.port === undefined ? 6881 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port takes a number from 0 to 65535, not "${values.port}"`);
   }
-  return { peers, announce: values.announce ?? [], port };
+  return {
+    peers,
+    announce: values.announce ?? [],
+    port,
+    webrtc: webrtcSettings(values, transports),
+  };
+}
+
+/** WebRTC settings from `--transports` and `--ice-servers` ("" for none: loopback only). */
+function webrtcSettings(values: SessionValues, transports: string[]): WebRtcSettings | false {
+  if (!transports.includes("webrtc")) return false;
+  const servers = values["ice-servers"];
+  if (servers === undefined) return {};
+  const urls = servers.split(",").map((url) => url.trim()).filter((url) => url !== "");
+  return { config: { iceServers: urls.map((url) => ({ urls: url })) } };
 }
 
 /**

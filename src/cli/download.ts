@@ -30,9 +30,12 @@ every piece is downloaded and verified.
 Options:
   -o, --output DIR         download folder (with --piece: the file to write)
   --peer HOST:PORT         a peer to dial; repeatable
-  --announce URL           an extra tracker (http, https, udp); repeatable
+  --announce URL           an extra tracker (http, https, udp, ws, wss); repeatable
   --port N                 port to accept peers on (default 6881, 0 picks one)
-  --transports LIST        transports to use: tcp
+  --transports LIST        transports to use: tcp, webrtc (WebRTC peers through
+                           ws:// trackers; Deno needs --allow-ffi); default tcp
+  --ice-servers URLS       STUN/TURN servers for WebRTC, comma-separated; ""
+                           for none (loopback only)
   --no-dht                 do not use the DHT (it is not used yet)
   --seed                   keep seeding after the download, until Ctrl-C
   --piece N                fetch only piece N, verified, and write it to -o
@@ -53,7 +56,7 @@ Options:
     if (piece !== null && (!Number.isInteger(piece) || piece < 0)) {
       throw new UsageError(`--piece takes a piece number, not "${values.piece}"`);
     }
-    const { peers, announce, port } = sessionInputs(values);
+    const { peers, announce, port, webrtc } = sessionInputs(values);
     const loaded = await loadTorrentOrMagnet(positionals[0]!);
     if (loaded.kind === "magnet") {
       throw new Error("magnet links need metadata from peers, which is not supported yet");
@@ -62,7 +65,7 @@ Options:
     if (piece !== null && piece >= meta.pieceCount) {
       throw new Error(`piece ${piece} does not exist: the torrent has ${meta.pieceCount}`);
     }
-    const client = await Client.create({ port });
+    const client = await Client.create({ port, webrtc });
     const stop = interrupted();
     try {
       const torrent = await client.add(meta, {

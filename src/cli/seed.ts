@@ -22,17 +22,20 @@ verified pieces until Ctrl-C.
 Options:
   --peer HOST:PORT         a peer to dial (some clients do not dial loopback
                            peers they hear of from a tracker); repeatable
-  --announce URL           an extra tracker (http, https, udp); repeatable
+  --announce URL           an extra tracker (http, https, udp, ws, wss); repeatable
   --port N                 port to accept peers on (default 6881, 0 picks one)
-  --transports LIST        transports to use: tcp
+  --transports LIST        transports to use: tcp, webrtc (WebRTC peers through
+                           ws:// trackers; Deno needs --allow-ffi); default tcp
+  --ice-servers URLS       STUN/TURN servers for WebRTC, comma-separated; ""
+                           for none (loopback only)
   --json                   progress as newline-delimited JSON on stdout
   --quiet                  no progress output`,
   async run(args, io) {
     const { values, positionals } = parse(args, sessionOptions);
     if (positionals.length !== 2) throw new UsageError("seed takes a .torrent file and a folder");
-    const { peers, announce, port } = sessionInputs(values);
+    const { peers, announce, port, webrtc } = sessionInputs(values);
     const meta = await loadTorrentFile(positionals[0]!);
-    const client = await Client.create({ port });
+    const client = await Client.create({ port, webrtc });
     const stop = interrupted();
     try {
       const torrent = await client.add(meta, { dir: positionals[1]!, peers, announce });

@@ -54,5 +54,40 @@ await runRegisteredTests(() => {
       await tracker.close();
     }
   });
+  Deno.test("cli: download --transports webrtc --announce ws:// from our seeder", async () => {
+    const tracker = await startTracker({ host: "127.0.0.1", port: 0 });
+    const data = pseudoRandomBytes(1_000_000, 8);
+    const torrent = await createTorrent([memorySource(["c.bin"], data)], {
+      name: "c.bin",
+      pieceLength: 32768,
+    });
+    const meta = await parseTorrent(torrent);
+    const seeder = await Client.create({ host: "127.0.0.1", port: 0, listen: false, webrtc });
+    const out = await Deno.makeTempDir({ prefix: "ws-cli-" });
+    try {
+      const filled = memoryStorage();
+      const store = await filled(meta);
+      await store.write(0, 0, data.subarray(0, meta.pieceLength));
+      for (let i = 1; i < meta.pieceCount; i++) {
+        await store.write(i, 0, data.subarray(i * meta.pieceLength, (i + 1) * meta.pieceLength));
+      }
+      await store.close();
+      await seeder.add(meta, { storage: filled, announce: [tracker.wsUrl] });
+      await Deno.writeFile(`${out}/c.torrent`, torrent);
+      const cli = new URL("../../src/cli/main.ts", import.meta.url).pathname;
+      const run = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", cli, "download", `${out}/c.torrent`, "-o", out, "--port", "0"]
+          .concat(["--transports", "webrtc", "--ice-servers", "", "--announce", tracker.wsUrl])
+          .concat(["--json"]),
+        stdin: "null",
+      }).output();
+      assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
+      assert.match(new TextDecoder().decode(run.stdout), /"type":"done"/);
+      assert.deepEqual(await Deno.readFile(`${out}/c.bin`), data);
+    } finally {
+      await seeder.close();
+      await tracker.close();
+    }
+  });
   return Promise.resolve();
 });
