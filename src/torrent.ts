@@ -27,6 +27,7 @@ import { isWebSocketUrl, SignalledPeers, type WebRtcSettings } from "./torrent/s
 import { Peer } from "./torrent/peer.ts";
 import { PieceBuffers } from "./torrent/piece_buffers.ts";
 import { SmartBan } from "./torrent/smart_ban.ts";
+import { runWebSeeds } from "./torrent/web_seed.ts";
 import type { BlockMessage, Message, PieceMessage } from "./wire/messages.ts";
 import { PeerWire } from "./wire/peer_wire.ts";
 import type { TorrentSettings } from "./wire/peer_wire_options.ts";
@@ -113,6 +114,7 @@ export class Torrent extends EventTarget {
   #connector: Connector;
   #announcer: Announcer | null = null;
   #signalled: SignalledPeers | null = null;
+  #webSeeds: AbortController | null = null;
   #state: TorrentState = "checking";
   #resolveDone!: () => void;
   #timers: ReturnType<typeof setInterval>[] = [];
@@ -305,6 +307,7 @@ export class Torrent extends EventTarget {
       .filter((tier) => tier.length > 0);
     if (trackers.length > 0) this.#startAnnouncer(trackers);
     if (this.#options.webrtc) this.#startSignalled(all.flat().filter(isWebSocketUrl));
+    if (this.meta.urlList.length > 0) this.#startWebSeeds();
     this.#timers.push(setInterval(() => this.#tick(), TICK_MS));
     this.#timers.push(setInterval(() => this.#rechoke(), RECHOKE_MS));
   }
@@ -316,6 +319,8 @@ export class Torrent extends EventTarget {
     for (const peer of this.#peers) peer.wire.close("local", "torrent stopped");
     this.#signalled?.stop();
     this.#signalled = null;
+    this.#webSeeds?.abort();
+    this.#webSeeds = null;
     const announcer = this.#announcer;
     this.#announcer = null;
     await announcer?.stop();
@@ -365,6 +370,39 @@ export class Torrent extends EventTarget {
       wantsPeers: () => this.#hasRoom(),
       warn: (message) => this.#warn(message),
     });
+  }
+
+  #startWebSeeds(): void {
+    const abort = new AbortController();
+    this.#webSeeds = abort;
+    const host = {
+      meta: this.meta,
+      nextPiece: (busy: ReadonlySet<number>) => {
+        if (this.#state !== "downloading") return null;
+        for (let piece = 0; piece < this.meta.pieceCount; piece++) {
+          if (busy.has(piece) || this.#picker.hasPiece(piece)) continue;
+          if (this.#picker.priority(piece) > 0 && !this.#picker.isStarted(piece)) return piece;
+        }
+        return null;
+      },
+      storePiece: (piece: number, data: Uint8Array) => this.#storeWholePiece(piece, data),
+      warn: (message: string) => this.#warn(message),
+    };
+    this.#track(runWebSeeds(host, { signal: abort.signal }));
+  }
+
+  /** Verifies and stores a piece fetched whole (from a web seed); false when its hash fails. */
+  async #storeWholePiece(piece: number, data: Uint8Array): Promise<boolean> {
+    if (!(await verifyPiece(this.meta, piece, data))) return false;
+    if (this.#picker.hasPiece(piece) || this.#state === "closed") return true;
+    await this.#storage.write(piece, 0, data);
+    // The torrent may have closed, or a peer finished the piece, while it was written.
+    if (this.#picker.hasPiece(piece) || (this.#state as TorrentState) === "closed") return true;
+    const partial = this.#buffers.take(piece); // peers' blocks of it, now unneeded
+    if (partial) this.#buffers.release(partial.data);
+    this.#download.add(data.length, performance.now());
+    this.#pieceDone(piece, true);
+    return true;
   }
 
   #tick(): void {

@@ -512,6 +512,17 @@ export class Picker<P> {
   }
 
   /**
+   * Whether some block of a piece has been requested or received and the
+   * piece is not verified yet (whole-piece sources, such as web seeds, skip
+   * such pieces).
+   *
+   * @param piece The piece index.
+   */
+  isStarted(piece: number): boolean {
+    return this.#partials.has(piece);
+  }
+
+  /**
    * A piece passed its hash check (or was found complete in storage).
    *
    * @param piece The piece index.
