@@ -26,6 +26,7 @@ export type { Storage, StorageFactory, StorageLayout } from "./src/storage/types
 export { memoryStorage } from "./src/storage/memory.ts";
 export { fsStorage, type FsStorageOptions } from "./src/storage/fs.ts";
 export { defaultStorage } from "./src/storage/default.ts";
+export { idbStorage, type IdbStorageOptions } from "./src/storage/idb.ts";
 export { checkStorage, type CheckStorageOptions } from "./src/storage/check_storage.ts";
 export { verifyPiece } from "./src/storage/verify.ts";
 export { MissingDataError } from "./src/storage/errors.ts";

@@ -27,7 +27,7 @@ export interface ClientOptions {
   port?: number;
   /** Address to listen on; default all interfaces. Tests use `127.0.0.1`. */
   host?: string;
-  /** Accept incoming connections; default true. */
+  /** Accept incoming connections; default true (false in browsers, which cannot listen). */
   listen?: boolean;
   /** Transports to dial with; default TCP. */
   transports?: Transport[];
@@ -104,13 +104,17 @@ export class Client {
    */
   static async create(options: ClientOptions = {}): Promise<Client> {
     const transport = options.transports?.[0] ?? tcpTransport();
-    const listener = options.listen === false ? null : await transport.listen({
+    // A page can neither listen nor use UDP: its peers come through WebRTC signalling.
+    const inPage = runtime === "browser";
+    const listener = options.listen === false || inPage ? null : await transport.listen({
       ...(options.host === undefined ? {} : { host: options.host }),
       port: options.port ?? 6881,
     });
     const host = options.host ?? "0.0.0.0";
     const port = listener?.address.port ?? 0;
-    const udp = await bindUdp({ host, port }).catch(() => bindUdp({ host, port: 0 }));
+    const udp = inPage
+      ? null
+      : await bindUdp({ host, port }).catch(() => bindUdp({ host, port: 0 }));
     return new Client(options, listener, udp);
   }
 

@@ -43,14 +43,15 @@ export function serveFolder(root: string, corrupt: readonly string[] = []): Prom
     const range = request.headers.get("range");
     requests.push(`${request.method} ${path} ${range ?? ""}`);
     if (path.split("/").includes("..")) return new Response("bad path", { status: 400 });
+    const file = path.endsWith("/") ? `${path}index.html` : path;
     let bytes: Uint8Array;
     try {
-      bytes = await Deno.readFile(`${root}${path.endsWith("/") ? `${path}index.html` : path}`);
+      bytes = await Deno.readFile(`${root}${file}`);
     } catch {
       return new Response("not found", { status: 404 });
     }
     if (corrupt.includes(path)) bytes = bytes.map((b) => b ^ 0xff);
-    const type = TYPES[path.split(".").pop() ?? ""] ?? "application/octet-stream";
+    const type = TYPES[file.split(".").pop() ?? ""] ?? "application/octet-stream";
     const match = range && /^bytes=(\d+)-(\d*)$/.exec(range);
     if (!match) {
       return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { "content-type": type } });
