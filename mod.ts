@@ -2,7 +2,8 @@
  * A BitTorrent library for Deno, Node and browsers.
  *
  * A `Client` downloads and seeds torrents over TCP with trackers (HTTP and
- * UDP), verifying every piece; the formats come with it: bencode with
+ * UDP), over WebRTC with WebSocket trackers (WebTorrent's peers included)
+ * and from web seeds, verifying every piece; `startTracker` runs a tracker; the formats come with it: bencode with
  * hostile-input bounds, `.torrent` files (v1, v2 and hybrid) to parse,
  * encode and create, magnet links, and safe file paths.
  *
@@ -52,6 +53,7 @@ export {
   webrtcConn,
 } from "./transports/webrtc.ts";
 export { type LoopbackOptions, LoopbackSignalling } from "./transports/webrtc_loopback.ts";
+export type { WebRtcSettings } from "./src/torrent/signalled_peers.ts";
 export { startTracker, type TrackerOptions, type TrackerServer } from "./src/tracker/server.ts";
 export {
   defaultSwarmLimits,
