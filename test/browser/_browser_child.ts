@@ -26,6 +26,17 @@ import { launch, openPage, pageResult } from "./_chromium.ts";
 const HERE = new URL(".", import.meta.url).pathname;
 const webrtc = { config: { iceServers: [] } };
 const MIB = 1024 * 1024;
+/** What page functions reach, typed here without the DOM library. */
+interface PageGlobals {
+  document: { getElementById(id: string): { textContent: string | null } | null };
+}
+/** A 1x1 PNG. */
+const PNG = Uint8Array.from(
+  atob(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  ),
+  (c) => c.charCodeAt(0),
+);
 
 /** A served folder with the bundle, the test page and one file with its torrent. */
 async function site(size: number, seed: number, options: { announce?: string; webSeed?: boolean }) {
@@ -114,6 +125,47 @@ await runRegisteredTests(() => {
       await hybrid.close();
       await lt.stop();
       await s.server.close();
+      await tracker.close();
+    }
+  });
+
+  Deno.test("examples/browser: opens a .torrent URL, downloads over WebRTC, shows the image", async () => {
+    const tracker = await startTracker({ host: "127.0.0.1", port: 0 });
+    const root = await Deno.makeTempDir({ prefix: "example-site-" });
+    await Deno.copyFile(Deno.env.get("BUNDLE")!, `${root}/torrent.browser.js`);
+    for (const name of ["index.html", "app.js"]) {
+      await Deno.copyFile(`${HERE}../../examples/browser/${name}`, `${root}/${name}`);
+    }
+    await Deno.mkdir(`${root}/album`);
+    await Deno.writeFile(`${root}/album/dot.png`, PNG);
+    await Deno.writeFile(`${root}/album/notes.bin`, pseudoRandomBytes(300_000, 24));
+    const { name, files, folder } = await sourcesFromPath(`${root}/album`);
+    const torrent = await createTorrent(files, { name, folder, announce: [tracker.wsUrl] });
+    await Deno.writeFile(`${root}/album.torrent`, torrent);
+    const server = await serveFolder(root);
+    const seeder = await Client.create({ host: "127.0.0.1", port: 0, listen: false, webrtc });
+    const browser = await launch();
+    try {
+      await seeder.add(torrent, { dir: root });
+      const page = await openPage(browser.context, `${server.url}?torrent=/album.torrent`);
+      await page.waitForFunction(
+        () =>
+          (globalThis as unknown as PageGlobals).document.getElementById("status")?.textContent
+            ?.includes("(done)"),
+        undefined,
+        { timeout: 60_000 },
+      );
+      const image = page.locator("img");
+      await image.waitFor({ timeout: 10_000 });
+      const width = await image.evaluate((img) =>
+        (img as unknown as { naturalWidth: number }).naturalWidth
+      );
+      assert.equal(width, 1, "the PNG decoded in the page");
+      assert.equal(await page.locator(".file").count(), 2);
+    } finally {
+      await browser.close();
+      await seeder.close();
+      await server.close();
       await tracker.close();
     }
   });
