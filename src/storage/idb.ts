@@ -84,9 +84,13 @@ class IdbStorage implements Storage {
     await this.#enqueue(async () => {
       const complete = await this.#complete;
       if (complete.delete(piece)) await this.#saveComplete(complete);
+      const spans = fileSpans(this.#layout, piece, offset, copy.length);
+      const whole = offset === 0 && copy.length === size &&
+        spans.every((span) => !this.#layout.files[span.file]!.padding);
+      if (whole) return await this.#idb.set(this.#key(piece), copy, this.#store);
       const stored = (await this.#idb.get<Uint8Array>(this.#key(piece), this.#store)) ??
         new Uint8Array(size);
-      for (const span of fileSpans(this.#layout, piece, offset, copy.length)) {
+      for (const span of spans) {
         if (this.#layout.files[span.file]!.padding) continue;
         stored.set(copy.subarray(span.at, span.at + span.length), offset + span.at);
       }
