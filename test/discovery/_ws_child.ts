@@ -8,11 +8,25 @@ import { Client } from "../../src/client.ts";
 import { createTorrent } from "../../src/metainfo/create_torrent.ts";
 import { parseTorrent } from "../../src/metainfo/parse_torrent.ts";
 import { memoryStorage } from "../../src/storage/memory.ts";
+import type { StorageFactory } from "../../src/storage/types.ts";
+import type { Metainfo } from "../../src/metainfo/types.ts";
 import { startTracker } from "../../src/tracker/server.ts";
 import { memorySource, pseudoRandomBytes } from "../_data.ts";
 import { runRegisteredTests } from "../_isolated.ts";
 
 const webrtc = { config: { iceServers: [] } };
+
+/** A memory storage factory already holding a one-file torrent's data (checked when added). */
+async function holding(meta: Metainfo, data: Uint8Array): Promise<StorageFactory> {
+  const factory = memoryStorage();
+  const store = await factory(meta);
+  for (let i = 0; i < meta.pieceCount; i++) {
+    const at = i * meta.pieceLength;
+    await store.write(i, 0, data.subarray(at, Math.min(at + meta.pieceLength, data.length)));
+  }
+  await store.close();
+  return factory;
+}
 
 await runRegisteredTests(() => {
   Deno.test("ws tracker: a leecher downloads from a seeder over WebRTC via our tracker", async () => {
@@ -27,14 +41,7 @@ await runRegisteredTests(() => {
     const options = { host: "127.0.0.1", port: 0, listen: false, webrtc } as const;
     const [seeder, leecher] = [await Client.create(options), await Client.create(options)];
     try {
-      const filled = memoryStorage();
-      const store = await filled(meta);
-      for (let i = 0; i < meta.pieceCount; i++) {
-        const at = i * meta.pieceLength;
-        await store.write(i, 0, data.subarray(at, Math.min(at + meta.pieceLength, data.length)));
-      }
-      await store.close();
-      const seeded = await seeder.add(meta, { storage: filled });
+      const seeded = await seeder.add(meta, { storage: await holding(meta, data) });
       assert.equal(seeded.state, "seeding");
       const leeching = await leecher.add(meta, { storage: memoryStorage() });
       const peers: string[] = [];
@@ -65,14 +72,7 @@ await runRegisteredTests(() => {
     const seeder = await Client.create({ host: "127.0.0.1", port: 0, listen: false, webrtc });
     const out = await Deno.makeTempDir({ prefix: "ws-cli-" });
     try {
-      const filled = memoryStorage();
-      const store = await filled(meta);
-      await store.write(0, 0, data.subarray(0, meta.pieceLength));
-      for (let i = 1; i < meta.pieceCount; i++) {
-        await store.write(i, 0, data.subarray(i * meta.pieceLength, (i + 1) * meta.pieceLength));
-      }
-      await store.close();
-      await seeder.add(meta, { storage: filled, announce: [tracker.wsUrl] });
+      await seeder.add(meta, { storage: await holding(meta, data), announce: [tracker.wsUrl] });
       await Deno.writeFile(`${out}/c.torrent`, torrent);
       const cli = new URL("../../src/cli/main.ts", import.meta.url).pathname;
       const run = await new Deno.Command(Deno.execPath(), {
