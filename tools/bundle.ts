@@ -35,9 +35,14 @@ const ENTRY_FILES: Record<string, string> = {
  *
  * @param entry The module to bundle (default `mod.ts`).
  * @param outfile Where to write the bundle.
+ * @param aliases Specifiers to take from other files (tests: `node:assert/strict` to a shim).
  * @returns The bundle's size in bytes.
  */
-export async function bundle(entry: string, outfile: string): Promise<number> {
+export async function bundle(
+  entry: string,
+  outfile: string,
+  aliases: Record<string, string> = {},
+): Promise<number> {
   const npmCache = await npmCacheDir(entry);
   await esbuild.build({
     entryPoints: [entry],
@@ -53,6 +58,7 @@ export async function bundle(entry: string, outfile: string): Promise<number> {
       name: "deno-npm-and-runtime-stubs",
       setup(build) {
         build.onResolve({ filter: /.*/ }, (args) => {
+          if (Object.hasOwn(aliases, args.path)) return { path: aliases[args.path]! };
           const path = args.path.startsWith(".")
             ? new URL(args.path, `file://${args.resolveDir}/`).pathname
             : args.path;

@@ -170,6 +170,27 @@ await runRegisteredTests(() => {
     }
   });
 
+  Deno.test("IndexedDB storage passes the storage conformance suite in the page", async () => {
+    const root = await Deno.makeTempDir({ prefix: "idb-suite-" });
+    await Deno.copyFile(Deno.env.get("STORAGE_BUNDLE")!, `${root}/suite.js`);
+    await Deno.writeTextFile(
+      `${root}/index.html`,
+      '<!doctype html><meta charset="utf-8"><script type="module" src="./suite.js"></script>',
+    );
+    const server = await serveFolder(root);
+    const browser = await launch();
+    try {
+      const page = await openPage(browser.context, server.url);
+      const result = await pageResult(page) as unknown as Record<string, number | string>;
+      assert.equal(result.failed, 0, String(result.failures));
+      assert.ok(Number(result.passed) >= 20, `only ${result.passed} steps ran`);
+      console.log(`IndexedDB storage: ${result.passed} suite steps passed`);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+
   Deno.test("web seed: the page completes from an HTTP server with no peers", async () => {
     const s = await site(4 * MIB, 23, { webSeed: true });
     const browser = await launch();
