@@ -219,3 +219,35 @@ async function openSocket(url: string): Promise<JsonSocket> {
     closed,
   };
 }
+
+Deno.test("tracker: random UDP packets, HTTP queries and WebSocket frames do not stop it", () =>
+  withTracker(async (tracker) => {
+    let seed = 12345;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const socket = await bindUdp({ host: "127.0.0.1" });
+    const to = { host: "127.0.0.1", port: tracker.port };
+    for (let i = 0; i < 2000; i++) {
+      const packet = Uint8Array.from({ length: Math.floor(random() * 120) }, () => random() * 256);
+      if (packet.length >= 12 && i % 2 === 0) packet[11] = i % 4; // a known action, usually
+      await socket.send(packet, to);
+    }
+    socket.close();
+    for (let i = 0; i < 200; i++) {
+      const query = Array.from(
+        { length: Math.floor(random() * 60) },
+        () => String.fromCharCode(33 + Math.floor(random() * 94)),
+      ).join("");
+      const response = await fetch(`${tracker.httpUrl}?${encodeURI(query)}`);
+      await response.body?.cancel();
+      assert.ok(response.status === 200 || response.status === 404 || response.status === 400);
+    }
+    const ws = new WebSocket(tracker.wsUrl);
+    await new Promise((resolve) => ws.addEventListener("open", resolve));
+    const closed = new Promise((resolve) => ws.addEventListener("close", resolve));
+    ws.send("{");
+    ws.send(JSON.stringify({ action: "announce", info_hash: 5, offers: "x" }));
+    ws.send(new Uint8Array(10)); // binary: refused by closing
+    await closed;
+    const answer = await announceHttp(tracker.httpUrl, request(4, 4004, 0));
+    assert.equal(answer.interval, 120);
+  }));
