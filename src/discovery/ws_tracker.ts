@@ -86,7 +86,11 @@ export class WebSocketTracker {
   #stopped = false;
   #started = false;
 
-  /** @param options The tracker, the torrent, and where connected peers go. */
+  /**
+   * Makes a client; {@link WebSocketTracker.start} connects it.
+   *
+   * @param options The tracker, the torrent, and where connected peers go.
+   */
   constructor(options: WebSocketTrackerOptions) {
     this.#options = options;
     this.#infoHash = binaryString(options.infoHash);
