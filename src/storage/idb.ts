@@ -13,6 +13,9 @@ import { MissingDataError } from "./errors.ts";
 import { checkRange, fileSpans, layoutKey, pieceSize } from "./layout.ts";
 import type { Storage, StorageFactory, StorageLayout } from "./types.ts";
 
+/** How many pieces read last are kept in memory. */
+const RECENT_PIECES = 4;
+
 /** Options for {@link idbStorage}. */
 export interface IdbStorageOptions {
   /** IndexedDB database name. Default `seed-torrent`. */
@@ -57,6 +60,10 @@ class IdbStorage implements Storage {
   /** Writes and completion changes, in order: one piece's read-modify-write never races another. */
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  /** The last pieces read: peers ask for a piece block by block, and each read is one whole value. */
+  #recent = new Map<number, Uint8Array>();
+  /** Counts writes, so that a read that raced one does not keep what it read. */
+  #writes = 0;
 
   constructor(layout: StorageLayout, idb: IdbKeyval, store: Store, prefix: string) {
     this.#layout = layout;
@@ -72,8 +79,14 @@ class IdbStorage implements Storage {
     this.#open();
     checkRange(this.#layout, piece, offset, length);
     await this.#queue;
-    const data = await this.#idb.get<Uint8Array>(this.#key(piece), this.#store);
-    if (!data) throw new MissingDataError(piece, "it was never written");
+    let data = this.#recent.get(piece);
+    if (!data) {
+      const writes = this.#writes;
+      data = await this.#idb.get<Uint8Array>(this.#key(piece), this.#store);
+      if (!data) throw new MissingDataError(piece, "it was never written");
+      if (writes === this.#writes) this.#recent.set(piece, data);
+      if (this.#recent.size > RECENT_PIECES) this.#recent.delete(this.#recent.keys().next().value!);
+    }
     return data.slice(offset, offset + length);
   }
 
@@ -81,6 +94,8 @@ class IdbStorage implements Storage {
     this.#open();
     const size = checkRange(this.#layout, piece, offset, data.length);
     const copy = data.slice(); // the caller may reuse its buffer once this resolves
+    this.#writes++;
+    this.#recent.delete(piece);
     await this.#enqueue(async () => {
       const complete = await this.#complete;
       if (complete.delete(piece)) await this.#saveComplete(complete);

@@ -67,7 +67,7 @@ async function site(size: number, seed: number, options: { announce?: string; we
 }
 
 await runRegisteredTests(() => {
-  Deno.test("page downloads 32 MiB from a Deno seeder over WebRTC; after a reload it completes from IndexedDB", async () => {
+  Deno.test("page downloads 32 MiB from a Deno seeder over WebRTC; after a reload it completes from IndexedDB and seeds to Deno", async () => {
     const tracker = await startTracker({ host: "127.0.0.1", port: 0 });
     const s = await site(32 * MIB, 21, { announce: tracker.wsUrl });
     const seeder = await Client.create({ host: "127.0.0.1", port: 0, listen: false, webrtc });
@@ -88,6 +88,17 @@ await runRegisteredTests(() => {
       assert.equal(second.checked, 32 * MIB, "every piece verified from IndexedDB");
       assert.equal(second.downloaded, 0, "no piece transferred again");
       assert.equal(seeding.uploaded, uploaded, "the seeder sent nothing more");
+      // The other way: with the Deno seeder gone, a Deno leecher gets it all from the page.
+      await seeder.close();
+      const leecher = await Client.create({ host: "127.0.0.1", port: 0, listen: false, webrtc });
+      try {
+        const out = await Deno.makeTempDir({ prefix: "from-page-" });
+        const leeching = await leecher.add(s.torrent, { dir: out });
+        await leeching.done;
+        assert.deepEqual(await Deno.readFile(`${out}/file.bin`), s.data);
+      } finally {
+        await leecher.close();
+      }
     } finally {
       await browser.close();
       await seeder.close();
