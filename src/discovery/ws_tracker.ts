@@ -177,6 +177,10 @@ export class WebSocketTracker {
       try {
         const peer = await createPeer({ initiator: true, ...this.#config() });
         const offer = await firstSignal(peer);
+        if (this.#stopped) {
+          hangUp(peer);
+          return [];
+        }
         const offerId = binaryString(crypto.getRandomValues(new Uint8Array(20)));
         const timer = setTimeout(() => {
           this.#offers.delete(offerId);
