@@ -16,6 +16,8 @@ import { bindUdp, type UdpSocket } from "./net/udp.ts";
 import { defaultStorage } from "./storage/default.ts";
 import type { StorageFactory } from "./storage/types.ts";
 import { Torrent } from "./torrent.ts";
+import { bucketFor, Throttle } from "./torrent/throttle.ts";
+import { selectFiles } from "./stream/select_files.ts";
 import { makePeerId } from "./wire/peer_id.ts";
 import { PeerWire } from "./wire/peer_wire.ts";
 
@@ -33,6 +35,10 @@ export interface ClientOptions {
   limits?: Partial<Limits>;
   /** Our 20-byte peer id; default a fresh `-SE0001-` id. */
   peerId?: Uint8Array;
+  /** Most bytes per second sent, over every torrent; default no limit. */
+  limitUp?: number;
+  /** Most bytes per second received, over every torrent; default no limit. */
+  limitDown?: number;
 }
 
 /** Options for {@link Client.add}. */
@@ -49,6 +55,12 @@ export interface AddOptions {
   onCheck?: (done: number, total: number) => void;
   /** Check the data, then wait for `torrent.resume()` before connecting. */
   paused?: boolean;
+  /** Download only these files (indexes as `torrent.files` lists them, pad files not counted). */
+  select?: readonly number[];
+  /** Most bytes per second this torrent sends; default no limit. */
+  limitUp?: number;
+  /** Most bytes per second this torrent receives; default no limit. */
+  limitDown?: number;
 }
 
 /**
@@ -73,6 +85,8 @@ export class Client {
   #udpTracker: UdpTrackerClient | null;
   #torrents = new Map<string, Torrent>();
   #closed = false;
+  #limitUp: ReturnType<typeof bucketFor>;
+  #limitDown: ReturnType<typeof bucketFor>;
 
   private constructor(
     options: ClientOptions,
@@ -84,6 +98,8 @@ export class Client {
     this.#transports = options.transports ?? [tcpTransport()];
     this.#listener = listener;
     this.#udp = udp;
+    this.#limitUp = bucketFor(options.limitUp);
+    this.#limitDown = bucketFor(options.limitDown);
     // BEP 15 resends after 15 s, doubling; the first wait follows trackerTimeoutMs.
     this.#udpTracker = udp
       ? new UdpTrackerClient(udp, { retryBaseMs: this.#limits.trackerTimeoutMs })
@@ -158,9 +174,14 @@ export class Client {
       trackers: (options.announce ?? []).map((url) => [url]),
       ...(this.#udpTracker ? { udpTracker: this.#udpTracker } : {}),
       clientHasRoom: () => this.#connectionCount() < this.#limits.maxConnections,
+      throttles: {
+        up: new Throttle([bucketFor(options.limitUp), this.#limitUp]),
+        down: new Throttle([bucketFor(options.limitDown), this.#limitDown]),
+      },
     });
     this.#torrents.set(key, added);
     try {
+      if (options.select) selectFiles(added.files, options.select);
       await added.start({
         ...(options.onCheck ? { onCheck: options.onCheck } : {}),
         ...(options.paused ? { paused: true } : {}),

@@ -25,6 +25,10 @@ import { Connector } from "./torrent/connector.ts";
 import { Peer } from "./torrent/peer.ts";
 import { PieceBuffers } from "./torrent/piece_buffers.ts";
 import { SmartBan } from "./torrent/smart_ban.ts";
+import type { PiecePriority } from "./torrent/file_priorities.ts";
+import { applyPriorities, makeRoom } from "./torrent/prioritize.ts";
+import { Throttle, type Throttles, ThrottleWake } from "./torrent/throttle.ts";
+import { type TorrentFileHandle, torrentFiles } from "./stream/torrent_files.ts";
 import type { BlockMessage, Message, PieceMessage } from "./wire/messages.ts";
 import { PeerWire } from "./wire/peer_wire.ts";
 import type { TorrentSettings } from "./wire/peer_wire_options.ts";
@@ -56,6 +60,8 @@ export interface TorrentOptions {
   announce?: AnnounceFunction;
   /** Whether another connection is welcome client-wide. */
   clientHasRoom?: () => boolean;
+  /** Upload and download rate limits (the torrent's and the client's); default none. */
+  throttles?: Throttles;
 }
 
 /** A connected peer, as reported by {@link Torrent.peers}. */
@@ -116,6 +122,9 @@ export class Torrent extends EventTarget {
   #verifiedBytes = 0;
   #marks: Promise<void>[] = [];
   #pending = new Set<Promise<unknown>>();
+  #files: TorrentFileHandle[] | undefined;
+  #throttles: Throttles;
+  #wake = new ThrottleWake();
 
   /**
    * Makes a torrent; `Client.add` does this and calls {@link Torrent.start}.
@@ -141,6 +150,38 @@ export class Torrent extends EventTarget {
       maxHalfOpen: this.#limits.maxHalfOpen,
     });
     this.done = new Promise((resolve) => this.#resolveDone = resolve);
+    this.#throttles = options.throttles ?? { up: new Throttle([]), down: new Throttle([]) };
+  }
+
+  /** The files (pad files left out): progress, selection, streams. */
+  get files(): TorrentFileHandle[] {
+    return this.#files ??= torrentFiles(this);
+  }
+
+  /** Whether a piece is verified and stored. */
+  hasPiece(piece: number): boolean {
+    return this.#picker.hasPiece(piece);
+  }
+
+  /**
+   * Sets pieces' priorities (0 skips) and deadlines (`performance.now()`
+   * clock); `files` and their streams use it. A new deadline cancels
+   * lower-priority requests, so the peers' next blocks are the urgent ones.
+   */
+  prioritize(changes: readonly PiecePriority[]): void {
+    if (changes.length === 0) return;
+    const urgent = applyPriorities(this.#picker, changes);
+    if (this.#state === "seeding" && this.#picker.remaining > 0) this.#setState("downloading");
+    const now = performance.now();
+    const fastest = [...this.#peers].sort((a, b) =>
+      b.pipeline.download.rate(now) - a.pipeline.download.rate(now)
+    );
+    for (const peer of fastest) {
+      for (const b of urgent ? makeRoom(this.#picker, peer) : []) {
+        void peer.wire.cancel(b.piece, b.begin, b.length);
+      }
+      this.#updateInterest(peer);
+    }
   }
 
   /** Where the torrent is in its life. */
@@ -296,6 +337,7 @@ export class Torrent extends EventTarget {
   }
 
   async #stopActivity(): Promise<void> {
+    this.#wake.cancel();
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
     this.#connector.close();
@@ -521,9 +563,17 @@ export class Torrent extends EventTarget {
     ) {
       return;
     }
-    for (const block of this.#picker.pick(peer, want, now)) {
-      void peer.wire.request(block.piece, block.begin, block.length);
+    const allowed = Math.floor(this.#throttles.down.available(now) / BLOCK_SIZE);
+    if (allowed <= 0) {
+      return this.#wake.schedule(this.#throttles.down, BLOCK_SIZE, () => this.#fillAll());
     }
+    const blocks = this.#picker.pick(peer, Math.min(want, allowed), now);
+    for (const block of blocks) void peer.wire.request(block.piece, block.begin, block.length);
+    if (!this.#throttles.down.unlimited) this.#throttles.down.take(blocks.length * BLOCK_SIZE, now);
+  }
+
+  #fillAll(): void {
+    for (const peer of this.#peers) this.#fill(peer, performance.now());
   }
 
   #onBlock(peer: Peer, message: PieceMessage, now: number): void {
@@ -598,7 +648,7 @@ export class Torrent extends EventTarget {
     for (const peer of this.#peers) {
       this.#updateInterest(peer);
       // Two seeds have nothing to give each other.
-      if (peer.has.hasAll()) peer.wire.close("local", "both seeding");
+      if (peer.has.hasAll() && this.progress === 1) peer.wire.close("local", "both seeding");
     }
     this.#resolveDone();
     this.dispatchEvent(new Event("done"));
@@ -632,6 +682,7 @@ export class Torrent extends EventTarget {
     try {
       for (let request; (request = peer.requests.shift());) {
         if (peer.wire.status.amChoking) break;
+        await this.#throttles.up.pass(request.length);
         const data = await this.#storage.read(request.index, request.begin, request.length);
         if (!(await peer.wire.piece(request.index, request.begin, data))) break;
         const now = performance.now();
