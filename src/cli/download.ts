@@ -8,7 +8,7 @@
 import { memoryStorage } from "../storage/memory.ts";
 import { Client } from "../client.ts";
 import { type Command, parse, UsageError } from "./_cli.ts";
-import { loadTorrentOrMagnet } from "./_load.ts";
+import { addNamedTorrent, addOptions, addUsage, limitInputs, selectInput } from "./_add.ts";
 import {
   interrupted,
   progressJson,
@@ -37,10 +37,12 @@ Options:
   --seed                   keep seeding after the download, until Ctrl-C
   --piece N                fetch only piece N, verified, and write it to -o
   --json                   progress as newline-delimited JSON on stdout
-  --quiet                  no progress output`,
+  --quiet                  no progress output
+${addUsage}`,
   async run(args, io) {
     const { values, positionals } = parse(args, {
       ...sessionOptions,
+      ...addOptions,
       output: { type: "string", short: "o" },
       seed: { type: "boolean" },
       piece: { type: "string" },
@@ -54,23 +56,20 @@ Options:
       throw new UsageError(`--piece takes a piece number, not "${values.piece}"`);
     }
     const { peers, announce, port } = sessionInputs(values);
-    const loaded = await loadTorrentOrMagnet(positionals[0]!);
-    if (loaded.kind === "magnet") {
-      throw new Error("magnet links need metadata from peers, which is not supported yet");
-    }
-    const meta = loaded.meta;
-    if (piece !== null && piece >= meta.pieceCount) {
-      throw new Error(`piece ${piece} does not exist: the torrent has ${meta.pieceCount}`);
-    }
-    const client = await Client.create({ port });
+    const client = await Client.create({ port, ...limitInputs(values) });
     const stop = interrupted();
     try {
-      const torrent = await client.add(meta, {
+      const torrent = await addNamedTorrent(client, positionals[0]!, {
         peers,
         announce,
         paused: true,
+        ...selectInput(values),
         ...(piece === null ? { dir: values.output } : { storage: memoryStorage() }),
       });
+      const pieceCount = torrent.meta.pieceCount;
+      if (piece !== null && piece >= pieceCount) {
+        throw new Error(`piece ${piece} does not exist: the torrent has ${pieceCount}`);
+      }
       // The first record shows what was found on disk, before anything is fetched.
       if (values.json) io.out(JSON.stringify({ ...progressJson(torrent), type: "checked" }) + "\n");
       if (piece !== null) torrent.select([piece]);

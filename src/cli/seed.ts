@@ -8,6 +8,7 @@
 import { Client } from "../client.ts";
 import { type Command, formatSize, parse, UsageError } from "./_cli.ts";
 import { loadTorrentFile } from "./_load.ts";
+import { limitInputs } from "./_add.ts";
 import { interrupted, sessionInputs, sessionOptions, showProgress } from "./_session.ts";
 
 /** The `seed` subcommand. */
@@ -26,13 +27,17 @@ Options:
   --port N                 port to accept peers on (default 6881, 0 picks one)
   --transports LIST        transports to use: tcp
   --json                   progress as newline-delimited JSON on stdout
-  --quiet                  no progress output`,
+  --quiet                  no progress output
+  --limit-up RATE          most bytes per second sent, like 500K or 5M (K = 1024)`,
   async run(args, io) {
-    const { values, positionals } = parse(args, sessionOptions);
+    const { values, positionals } = parse(args, {
+      ...sessionOptions,
+      "limit-up": { type: "string" },
+    });
     if (positionals.length !== 2) throw new UsageError("seed takes a .torrent file and a folder");
     const { peers, announce, port } = sessionInputs(values);
     const meta = await loadTorrentFile(positionals[0]!);
-    const client = await Client.create({ port });
+    const client = await Client.create({ port, ...limitInputs(values) });
     const stop = interrupted();
     try {
       const torrent = await client.add(meta, { dir: positionals[1]!, peers, announce });

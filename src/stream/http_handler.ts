@@ -64,7 +64,8 @@ function serveFile(file: TorrentFileHandle, req: Request): Response {
   if (range) headers.set("content-range", `bytes ${range.start}-${range.end}/${file.length}`);
   const status = range ? 206 : 200;
   if (req.method === "HEAD" || end === start) return new Response(null, { status, headers });
-  return new Response(file.stream({ start, end, signal: req.signal }), { status, headers });
+  // The body is cancelled when the client goes away, which frees the stream's priorities.
+  return new Response(file.stream({ start, end }), { status, headers });
 }
 
 function page(req: Request, html: string, type: string): Response {

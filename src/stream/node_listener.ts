@@ -52,7 +52,7 @@ export function nodeListener(
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (typeof value === "string") headers.set(name, value);
-      else if (value) for (const v of value) headers.append(name, v);
+      else if (value) { for (const v of value) headers.append(name, v); }
     }
     const request = new Request(new URL(req.url ?? "/", "http://localhost"), {
       method: req.method ?? "GET",
@@ -63,7 +63,13 @@ export function nodeListener(
       res.writeHead(response.status, Object.fromEntries(response.headers));
       if (response.body) {
         for await (const chunk of response.body) {
-          if (!res.write(chunk)) await new Promise<void>((resolve) => res.once("drain", resolve));
+          if (aborter.signal.aborted) break;
+          if (!res.write(chunk)) {
+            await new Promise<void>((resolve) => {
+              res.once("drain", resolve);
+              res.once("close", resolve);
+            });
+          }
         }
       }
       res.end();

@@ -148,7 +148,5 @@ export class TorrentFileHandle {
  */
 export function torrentFiles(source: PieceSource): TorrentFileHandle[] {
   const priorities = new FilePriorities(source.meta);
-  return priorities.fileIndexes.map((_, index) =>
-    new TorrentFileHandle(source, priorities, index)
-  );
+  return priorities.fileIndexes.map((_, index) => new TorrentFileHandle(source, priorities, index));
 }

@@ -1,0 +1,86 @@
+/**
+ * `torrent serve <file.torrent|magnet> -o <dir>`: downloads a torrent and
+ * serves its files over HTTP while it runs, with byte ranges, so a player
+ * can seek.
+ *
+ * @module
+ */
+
+import { Client } from "../client.ts";
+import { torrentHandler } from "../stream/http_handler.ts";
+import { serveHttp } from "../stream/serve_http.ts";
+import { type Command, parse, UsageError } from "./_cli.ts";
+import { addNamedTorrent, addOptions, addUsage, limitInputs, selectInput } from "./_add.ts";
+import { interrupted, sessionInputs, sessionOptions, showProgress } from "./_session.ts";
+
+/** The `serve` subcommand. */
+export const serveCommand: Command = {
+  summary: "download a torrent and serve its files over HTTP as they arrive",
+  usage: `Usage: torrent serve <file.torrent|magnet> -o <dir> [options]
+
+Downloads into <dir> (as "download" does) and serves the files over HTTP
+meanwhile: http://HOST:PORT/ lists them, each link streams a file, with byte
+ranges, so players can seek; requested ranges are fetched first. Runs until
+Ctrl-C.
+
+Options:
+  -o, --output DIR         download folder
+  --port N                 HTTP port (default 8000, 0 picks one)
+  --host ADDR              HTTP address (default 127.0.0.1)
+  --peer-port N            port to accept peers on (default 6881, 0 picks one)
+  --peer HOST:PORT         a peer to dial; repeatable
+  --announce URL           an extra tracker (http, https, udp); repeatable
+  --transports LIST        transports to use: tcp
+  --no-dht                 do not use the DHT (it is not used yet)
+  --json                   progress as newline-delimited JSON on stdout
+  --quiet                  no progress output
+${addUsage}`,
+  async run(args, io) {
+    const { values, positionals } = parse(args, {
+      ...sessionOptions,
+      ...addOptions,
+      output: { type: "string", short: "o" },
+      host: { type: "string" },
+      "peer-port": { type: "string" },
+    });
+    if (positionals.length !== 1) throw new UsageError("serve takes one .torrent file or magnet");
+    if (!values.output) throw new UsageError("serve needs -o <dir>");
+    const httpPort = values.port === undefined ? 8000 : Number(values.port);
+    if (!Number.isInteger(httpPort) || httpPort < 0 || httpPort > 65535) {
+      throw new UsageError(`--port takes a number from 0 to 65535, not "${values.port}"`);
+    }
+    const { peer, announce: trackers, transports, ...rest } = values;
+    const { peers, announce, port } = sessionInputs({
+      ...(peer ? { peer } : {}),
+      ...(trackers ? { announce: trackers } : {}),
+      ...(transports ? { transports } : {}),
+      ...(rest["peer-port"] === undefined ? {} : { port: rest["peer-port"] }),
+    });
+    const client = await Client.create({ port, ...limitInputs(values) });
+    const stop = interrupted();
+    try {
+      const torrent = await addNamedTorrent(client, positionals[0]!, {
+        dir: values.output,
+        peers,
+        announce,
+        ...selectInput(values),
+      });
+      const server = await serveHttp(torrentHandler(torrent), {
+        host: values.host ?? "127.0.0.1",
+        port: httpPort,
+      });
+      const host = values.host ?? "127.0.0.1";
+      const url = `http://${host.includes(":") ? `[${host}]` : host}:${server.port}/`;
+      if (values.json) io.out(JSON.stringify({ type: "listening", url }) + "\n");
+      else io.err(`serving ${torrent.meta.name} at ${url}\n`);
+      try {
+        await showProgress(torrent, io, values, stop.promise);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      stop.dispose();
+      await client.close();
+    }
+  },
+};
