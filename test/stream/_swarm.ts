@@ -53,11 +53,18 @@ export async function makeSeedFile(
  * Starts our client seeding the data with an upload limit.
  *
  * @param seed The data.
- * @param limitUp Bytes per second.
+ * @param limitUp Bytes per second; 0 for none.
  * @returns The client (close it).
  */
-export async function startSeeder(seed: SeedData, limitUp = SEEDER_LIMIT): Promise<Client> {
-  const seeder = await Client.create({ host: "127.0.0.1", port: 0, limitUp });
+export async function startSeeder(
+  seed: SeedData,
+  limitUp: number | undefined = SEEDER_LIMIT,
+): Promise<Client> {
+  const seeder = await Client.create({
+    host: "127.0.0.1",
+    port: 0,
+    ...(limitUp ? { limitUp } : {}),
+  });
   await seeder.add(seed.torrent, { dir: seed.dir });
   return seeder;
 }
