@@ -85,6 +85,8 @@ const CANCELLED = 2;
 interface Entry {
   at: number;
   state: typeof ACTIVE | typeof STALE | typeof CANCELLED;
+  /** Copies of a cancelled request that may still arrive after it was asked again. */
+  spare: number;
 }
 
 interface PeerState {
@@ -400,11 +402,16 @@ export class Picker<P> {
     const state = this.#peers.get(peer);
     const entry = at && state?.requests.get(at.key);
     if (!at || !state || !entry) return { status: "unsolicited" };
-    state.requests.delete(at.key);
+    const was = entry.state;
+    // Asked again after a cancel: the other copy may come too, and is then a duplicate.
+    if (entry.spare > 0) {
+      entry.spare--;
+      entry.state = CANCELLED;
+    } else state.requests.delete(at.key);
     const progress = this.#partials.get(at.piece);
-    if (progress && entry.state !== CANCELLED) {
+    if (progress && was !== CANCELLED) {
       this.#change(progress, at.block, () => {
-        if (entry.state === ACTIVE) progress.active[at.block]!--;
+        if (was === ACTIVE) progress.active[at.block]!--;
         progress.removeRequester(at.block, peer);
       });
     }
@@ -714,8 +721,9 @@ export class Picker<P> {
     now: number,
   ): BlockRequest {
     const key = progress.piece * this.#stride + block;
+    const cancelled = state.requests.get(key);
     state.requests.delete(key);
-    state.requests.set(key, { at: now, state: ACTIVE });
+    state.requests.set(key, { at: now, state: ACTIVE, spare: cancelled ? cancelled.spare + 1 : 0 });
     this.#change(progress, block, () => {
       progress.active[block]!++;
       progress.addRequester(block, peer);
