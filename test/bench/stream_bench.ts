@@ -92,7 +92,10 @@ async function startServer(
   }).spawn();
   const lines = records(child.stdout);
   let url: string | undefined;
-  for await (const record of lines) if ((url = ready(record))) break;
+  // Not `for await ... break`, which would close the pipe.
+  for (let next = await lines.next(); !next.done && !url; next = await lines.next()) {
+    url = ready(next.value);
+  }
   if (!url) throw new Error(`${program} ended before it was ready`);
   const draining = (async () => {
     for await (const _ of lines) { /* progress */ }
@@ -100,7 +103,9 @@ async function startServer(
   return {
     url,
     async stop() {
-      child.kill("SIGTERM");
+      try {
+        child.kill("SIGTERM");
+      } catch { /* it ended already */ }
       await child.status;
       await draining.catch(() => {});
     },
