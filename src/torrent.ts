@@ -6,10 +6,11 @@
  * @module
  */
 
-import type { Conn, PeerAddress, Transport } from "../transports/mod.ts";
+import type { Conn, PeerAddress, Transport, TransportName } from "../transports/mod.ts";
 import { Announcer } from "./discovery/announcer.ts";
 import type { UdpTrackerClient } from "./discovery/udp_tracker.ts";
 import type { AnnounceFunction } from "./discovery/announcer.ts";
+import type { SwarmLookup } from "./discovery/types.ts";
 import type { Limits } from "./limits.ts";
 import type { Metainfo } from "./metainfo/types.ts";
 import { bytesEqual } from "./bytes.ts";
@@ -22,6 +23,7 @@ import { Choker } from "./swarm/choker.ts";
 import { DEFAULT_PRIORITY, Picker } from "./swarm/picker.ts";
 import { RateMeter } from "./swarm/rate.ts";
 import { Connector } from "./torrent/connector.ts";
+import { TorrentExtensions } from "./torrent/extensions.ts";
 import { Peer } from "./torrent/peer.ts";
 import { PieceBuffers } from "./torrent/piece_buffers.ts";
 import { SmartBan } from "./torrent/smart_ban.ts";
@@ -62,6 +64,8 @@ export interface TorrentOptions {
   clientHasRoom?: () => boolean;
   /** Upload and download rate limits (the torrent's and the client's); default none. */
   throttles?: Throttles;
+  /** The DHT, to find peers and announce (not used for private torrents). */
+  dht?: SwarmLookup;
 }
 
 /** A connected peer, as reported by {@link Torrent.peers}. */
@@ -78,6 +82,8 @@ export interface PeerInfo {
   uploadSpeed: number;
   /** Share of the torrent it has, 0 to 1. */
   progress: number;
+  /** What carries the connection: `tcp`, `utp`, ... */
+  transport: TransportName;
 }
 
 const TICK_MS = 1000;
@@ -125,6 +131,8 @@ export class Torrent extends EventTarget {
   #files: TorrentFileHandle[] | undefined;
   #throttles: Throttles;
   #wake = new ThrottleWake();
+  #extensions: TorrentExtensions;
+  #stopDht: (() => void) | null = null;
 
   /**
    * Makes a torrent; `Client.add` does this and calls {@link Torrent.start}.
@@ -151,6 +159,8 @@ export class Torrent extends EventTarget {
     });
     this.done = new Promise((resolve) => this.#resolveDone = resolve);
     this.#throttles = options.throttles ?? { up: new Throttle([]), down: new Throttle([]) };
+    const dial = (address: PeerAddress) => this.#connector.add(address);
+    this.#extensions = new TorrentExtensions({ meta: this.meta, limits: this.#limits, dial });
   }
 
   /** The files (pad files left out): progress, selection, streams. */
@@ -234,6 +244,7 @@ export class Torrent extends EventTarget {
       downloadSpeed: peer.pipeline.download.rate(now),
       uploadSpeed: peer.upload.rate(now),
       progress: this.#peerProgress(peer),
+      transport: peer.wire.transport,
     }));
   }
 
@@ -334,12 +345,20 @@ export class Torrent extends EventTarget {
     if (trackers.length > 0) this.#startAnnouncer(trackers);
     this.#timers.push(setInterval(() => this.#tick(), TICK_MS));
     this.#timers.push(setInterval(() => this.#rechoke(), RECHOKE_MS));
+    this.#timers.push(
+      setInterval(() => this.#extensions.sendPex(this.#peers), this.#limits.pexIntervalMs),
+    );
+    const dial = (address: PeerAddress) => this.#connector.add(address);
+    if (!this.meta.private) {
+      this.#stopDht = this.#options.dht?.track(this.wireHash, this.#options.port, dial) ?? null;
+    }
   }
 
   async #stopActivity(): Promise<void> {
     this.#wake.cancel();
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
+    this.#stopDht?.();
     this.#connector.close();
     for (const peer of this.#peers) peer.wire.close("local", "torrent stopped");
     const announcer = this.#announcer;
@@ -430,7 +449,7 @@ export class Torrent extends EventTarget {
         lastPieceLength: this.#sizes[this.meta.pieceCount - 1]!,
       },
       extensionHandshake: {
-        extensions: new Map(),
+        ...this.#extensions.handshake(),
         client: "seed 0.1.0",
         ...(this.#options.port > 0 ? { port: this.#options.port } : {}),
       },
@@ -531,6 +550,8 @@ export class Torrent extends EventTarget {
       case "interested":
         if (peer.wire.status.amChoking && this.#unchokedCount() < 4) void peer.wire.unchoke();
         return;
+      case "extended":
+        return this.#extensions.onMessage(peer, message);
       default:
         return;
     }

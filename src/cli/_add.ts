@@ -9,10 +9,11 @@ import type { AddOptions, Client } from "../client.ts";
 import { parseFileList } from "../stream/select_files.ts";
 import type { Torrent } from "../torrent.ts";
 import { parseBytes, UsageError } from "./_cli.ts";
-import { loadTorrentOrMagnet } from "./_load.ts";
+import { type FetchInputs, metaOrFetch } from "./_fetch.ts";
 
-/** Rate limit and selection options. */
+/** Rate limit, selection and magnet timeout options. */
 export const addOptions = {
+  timeout: { type: "string" },
   "limit-up": { type: "string" },
   "limit-down": { type: "string" },
   select: { type: "string" },
@@ -20,13 +21,15 @@ export const addOptions = {
 
 /** Usage lines for {@link addOptions}. */
 export const addUsage =
-  `  --limit-up RATE          most bytes per second sent, like 500K or 5M (K = 1024)
+  `  --timeout S              for a magnet: give up fetching the metadata after S seconds
+  --limit-up RATE          most bytes per second sent, like 500K or 5M (K = 1024)
   --limit-down RATE        most bytes per second received, like 500K or 5M
   --select LIST            download only these files (0,2,5-7; as "torrent info"
                            lists them)`;
 
 /** The parsed values of {@link addOptions}. */
 export interface AddValues {
+  timeout?: string;
   "limit-up"?: string;
   "limit-down"?: string;
   select?: string;
@@ -53,21 +56,26 @@ export function selectInput(values: AddValues): { select?: number[] } {
 }
 
 /**
- * Loads a `.torrent` file or magnet named on the command line and adds it.
+ * Loads a `.torrent` file, or fetches a magnet link's metadata, and adds it.
  *
  * @param client The client.
  * @param input A path or magnet URI.
- * @param options Where the data goes, peers, trackers, selection.
- * @returns The torrent.
+ * @param inputs `--peer`, `--announce`, `--timeout` and the output options.
+ * @param options Where the data goes, selection (else a magnet's `so`), pausing.
+ * @returns The torrent, dialling `--peer` and the magnet's `x.pe`.
+ * @throws {Error} When the metadata did not arrive in time.
  */
 export async function addNamedTorrent(
   client: Client,
   input: string,
-  options: AddOptions,
+  inputs: FetchInputs,
+  options: Omit<AddOptions, "peers" | "announce">,
 ): Promise<Torrent> {
-  const loaded = await loadTorrentOrMagnet(input);
-  if (loaded.kind === "magnet") {
-    throw new Error("magnet links need metadata from peers, which is not supported yet");
-  }
-  return await client.add(loaded.meta, options);
+  const { meta, peers, select } = await metaOrFetch(client, input, inputs);
+  return await client.add(meta, {
+    ...(select ? { select } : {}),
+    ...options,
+    peers,
+    announce: inputs.announce,
+  });
 }

@@ -8,6 +8,7 @@
 import { parseAddress, type PeerAddress } from "../../transports/mod.ts";
 import type { Torrent } from "../torrent.ts";
 import { humanSize, type Io, UsageError } from "./_cli.ts";
+import { deferred } from "../deferred.ts";
 
 /** Options both commands take. */
 export const sessionOptions = {
@@ -16,6 +17,8 @@ export const sessionOptions = {
   port: { type: "string" },
   transports: { type: "string" },
   "no-dht": { type: "boolean" },
+  "dht-port": { type: "string" },
+  "dht-bootstrap": { type: "string", multiple: true },
   json: { type: "boolean" },
   quiet: { type: "boolean" },
 } as const;
@@ -33,7 +36,7 @@ export interface SessionValues {
 /** Peers, trackers and the port from the command line, checked. */
 export function sessionInputs(
   values: SessionValues,
-): { peers: PeerAddress[]; announce: string[]; port: number } {
+): { peers: PeerAddress[]; announce: string[]; port: number; transports: ("tcp" | "utp")[] } {
   const peers = (values.peer ?? []).map((text) => {
     try {
       return parseAddress(text);
@@ -46,15 +49,30 @@ export function sessionInputs(
       throw new UsageError(`--announce takes an http(s):// or udp:// URL, not "${url}"`);
     }
   }
-  const transports = (values.transports ?? "tcp").split(",").map((t) => t.trim());
-  for (const name of transports) {
-    if (name !== "tcp") throw new UsageError(`--transports: "${name}" is not available (tcp is)`);
-  }
+  const transports = parseTransports(values.transports ?? "utp,tcp");
   const port = values.port === undefined ? 6881 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port takes a number from 0 to 65535, not "${values.port}"`);
   }
-  return { peers, announce: values.announce ?? [], port };
+  return { peers, announce: values.announce ?? [], port, transports };
+}
+
+/** Usage lines for the transport and DHT options of {@link sessionOptions}. */
+export const peerUsage =
+  `  --transports LIST        tcp, utp or both (default tcp,utp: uTP is tried first)
+  --no-dht                 do not use the DHT (on by default; needs --allow-env)
+  --dht-port N             the DHT's own UDP port (default: share the peer port)
+  --dht-bootstrap LIST     HOST:PORT nodes to join the DHT through; repeatable`;
+
+/** `--transports tcp,utp`: the names in order of preference, uTP before TCP whatever the order. */
+function parseTransports(text: string): ("tcp" | "utp")[] {
+  const names = text.split(",").map((t) => t.trim().toLowerCase());
+  for (const name of names) {
+    if (name !== "tcp" && name !== "utp") {
+      throw new UsageError(`--transports: "${name}" is not available (tcp and utp are)`);
+    }
+  }
+  return (["utp", "tcp"] as const).filter((name) => names.includes(name));
 }
 
 /**
@@ -136,7 +154,7 @@ function formatDuration(seconds: number): string {
  * the handlers.
  */
 export function interrupted(): { promise: Promise<string>; dispose(): void } {
-  const { promise, resolve } = Promise.withResolvers<string>();
+  const { promise, resolve } = deferred<string>();
   const deno = (globalThis as { Deno?: typeof Deno }).Deno;
   const signals = ["SIGINT", "SIGTERM"] as const;
   const handlers = signals.map((signal) => [signal, () => resolve(signal)] as const);

@@ -9,8 +9,10 @@ import { memoryStorage } from "../storage/memory.ts";
 import { Client } from "../client.ts";
 import { type Command, parse, UsageError } from "./_cli.ts";
 import { addNamedTorrent, addOptions, addUsage, limitInputs, selectInput } from "./_add.ts";
+import { dhtFromArgs } from "./_dht.ts";
 import {
   interrupted,
+  peerUsage,
   progressJson,
   sessionInputs,
   sessionOptions,
@@ -32,8 +34,7 @@ Options:
   --peer HOST:PORT         a peer to dial; repeatable
   --announce URL           an extra tracker (http, https, udp); repeatable
   --port N                 port to accept peers on (default 6881, 0 picks one)
-  --transports LIST        transports to use: tcp
-  --no-dht                 do not use the DHT (it is not used yet)
+${peerUsage}
   --seed                   keep seeding after the download, until Ctrl-C
   --piece N                fetch only piece N, verified, and write it to -o
   --json                   progress as newline-delimited JSON on stdout
@@ -55,13 +56,21 @@ ${addUsage}`,
     if (piece !== null && (!Number.isInteger(piece) || piece < 0)) {
       throw new UsageError(`--piece takes a piece number, not "${values.piece}"`);
     }
-    const { peers, announce, port } = sessionInputs(values);
-    const client = await Client.create({ port, ...limitInputs(values) });
+    const { peers, announce, port, transports } = sessionInputs(values);
+    const client = await Client.create({
+      port,
+      transports,
+      ...limitInputs(values),
+      ...dhtFromArgs(values, io),
+    });
     const stop = interrupted();
     try {
       const torrent = await addNamedTorrent(client, positionals[0]!, {
         peers,
         announce,
+        values,
+        io,
+      }, {
         paused: true,
         ...selectInput(values),
         ...(piece === null ? { dir: values.output } : { storage: memoryStorage() }),

@@ -11,7 +11,8 @@ import { torrentHandler } from "../stream/http_handler.ts";
 import { serveHttp } from "../stream/serve_http.ts";
 import { type Command, parse, UsageError } from "./_cli.ts";
 import { addNamedTorrent, addOptions, addUsage, limitInputs, selectInput } from "./_add.ts";
-import { interrupted, sessionInputs, sessionOptions, showProgress } from "./_session.ts";
+import { dhtFromArgs } from "./_dht.ts";
+import { interrupted, peerUsage, sessionInputs, sessionOptions, showProgress } from "./_session.ts";
 
 /** The `serve` subcommand. */
 export const serveCommand: Command = {
@@ -30,8 +31,7 @@ Options:
   --peer-port N            port to accept peers on (default 6881, 0 picks one)
   --peer HOST:PORT         a peer to dial; repeatable
   --announce URL           an extra tracker (http, https, udp); repeatable
-  --transports LIST        transports to use: tcp
-  --no-dht                 do not use the DHT (it is not used yet)
+${peerUsage}
   --json                   progress as newline-delimited JSON on stdout
   --quiet                  no progress output
 ${addUsage}`,
@@ -50,21 +50,26 @@ ${addUsage}`,
       throw new UsageError(`--port takes a number from 0 to 65535, not "${values.port}"`);
     }
     const { peer, announce: trackers, transports, ...rest } = values;
-    const { peers, announce, port } = sessionInputs({
+    const { peers, announce, port, transports: choices } = sessionInputs({
       ...(peer ? { peer } : {}),
       ...(trackers ? { announce: trackers } : {}),
       ...(transports ? { transports } : {}),
       ...(rest["peer-port"] === undefined ? {} : { port: rest["peer-port"] }),
     });
-    const client = await Client.create({ port, ...limitInputs(values) });
+    const client = await Client.create({
+      port,
+      transports: choices,
+      ...limitInputs(values),
+      ...dhtFromArgs(values, io),
+    });
     const stop = interrupted();
     try {
       const torrent = await addNamedTorrent(client, positionals[0]!, {
-        dir: values.output,
         peers,
         announce,
-        ...selectInput(values),
-      });
+        values,
+        io,
+      }, { dir: values.output, ...selectInput(values) });
       const server = await serveHttp(torrentHandler(torrent), {
         host: values.host ?? "127.0.0.1",
         port: httpPort,

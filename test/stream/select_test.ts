@@ -61,3 +61,28 @@ Deno.test("selective download: only the selected files' pieces, shared pieces in
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("selective download: a magnet's so= (BEP 53) selects files once the metadata arrives", async () => {
+  const { a, b, c, torrent, meta } = await threeFiles();
+  const dir = await Deno.makeTempDir({ prefix: "select-so-" });
+  await Deno.mkdir(`${dir}/set`);
+  for (const [name, bytes] of [["a.bin", a], ["b.bin", b], ["c.bin", c]] as const) {
+    await Deno.writeFile(`${dir}/set/${name}`, bytes);
+  }
+  const seeder = await Client.create({ host: LOOPBACK, port: 0 });
+  const leecher = await Client.create({ host: LOOPBACK, port: 0 });
+  try {
+    await seeder.add(torrent, { dir });
+    const magnet = `magnet:?xt=urn:btih:${meta.infoHash}&so=2&x.pe=${LOOPBACK}:${seeder.port}`;
+    const leeching = await leecher.add(magnet, { storage: memoryStorage() });
+    assert.deepEqual(leeching.files.map((f) => f.priority), [0, 0, 4]);
+    await leeching.done;
+    assert.deepEqual(new Uint8Array(await leeching.files[2]!.arrayBuffer()), c);
+    const had = [...Array(meta.pieceCount).keys()].filter((p) => leeching.hasPiece(p));
+    assert.deepEqual(had, [6]); // c.bin lies in piece 6, which it shares with b.bin.
+  } finally {
+    await leecher.close();
+    await seeder.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
