@@ -194,6 +194,7 @@ async function main(): Promise<number> {
             "0",
             "--peer",
             peer,
+            "--no-dht",
             "--json",
           ], (r) => {
             // Ready once the seeder is connected.
