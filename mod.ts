@@ -23,6 +23,9 @@
 
 export { type AddOptions, Client, type ClientOptions } from "./src/client.ts";
 export { type PeerInfo, Torrent, type TorrentState } from "./src/torrent.ts";
+export type { Dht, DhtOptions } from "./src/discovery/dht.ts";
+export type { SwarmLookup } from "./src/discovery/types.ts";
+export type { UdpHandler, UdpSocket } from "./src/net/udp.ts";
 export type { Storage, StorageFactory, StorageLayout } from "./src/storage/types.ts";
 export { memoryStorage } from "./src/storage/memory.ts";
 export { fsStorage, type FsStorageOptions } from "./src/storage/fs.ts";
@@ -42,6 +45,8 @@ export type {
 } from "./transports/mod.ts";
 export { formatAddress, parseAddress } from "./transports/mod.ts";
 export { tcpTransport } from "./transports/tcp.ts";
+export { utpTransport, type UtpTransportOptions } from "./transports/utp/mod.ts";
+export type { TransportChoice } from "./src/client_transports.ts";
 export { memoryConnPair, MemoryNetwork } from "./transports/memory.ts";
 export {
   type ConnOptions,

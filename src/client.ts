@@ -4,39 +4,56 @@
  * @module
  */
 
-import { tcpTransport } from "../transports/tcp.ts";
 import type { Listener, PeerAddress, Transport } from "../transports/mod.ts";
+import { defaultTransports, openTransports, type TransportChoice } from "./client_transports.ts";
 import { toHex } from "./bytes.ts";
 import { UdpTrackerClient } from "./discovery/udp_tracker.ts";
 import { type Limits, resolveLimits } from "./limits.ts";
-import { isMagnet } from "./metainfo/magnet.ts";
+import { isMagnet, parseMagnet } from "./metainfo/magnet.ts";
+import type { Dht, DhtOptions } from "./discovery/dht.ts";
+import { fetchMagnet, type FetchMagnetOptions } from "./torrent/fetch_magnet.ts";
 import { parseTorrent } from "./metainfo/parse_torrent.ts";
 import type { Metainfo } from "./metainfo/types.ts";
-import { bindUdp, type UdpSocket } from "./net/udp.ts";
+import type { UdpSocket } from "./net/udp.ts";
 import { defaultStorage } from "./storage/default.ts";
 import type { StorageFactory } from "./storage/types.ts";
 import { Torrent } from "./torrent.ts";
 import type { WebRtcSettings } from "./torrent/signalled_peers.ts";
 import { runtime } from "./runtime.ts";
+import { bucketFor, Throttle } from "./torrent/throttle.ts";
+import { selectFiles } from "./stream/select_files.ts";
 import { makePeerId } from "./wire/peer_id.ts";
 import { PeerWire } from "./wire/peer_wire.ts";
 
 /** Options for {@link Client.create}. */
 export interface ClientOptions {
-  /** Port to accept peers on (TCP) and to announce; 0 picks a free one. Default 6881. */
+  /** Port to accept peers on (TCP and uTP) and to announce; 0 picks a free one. Default 6881. */
   port?: number;
   /** Address to listen on; default all interfaces. Tests use `127.0.0.1`. */
   host?: string;
   /** Accept incoming connections; default true (false in browsers, which cannot listen). */
   listen?: boolean;
-  /** Transports to dial with; default TCP. */
-  transports?: Transport[];
+  /**
+   * Transports by name (`"tcp"`, `"utp"`) or your own, in order of preference
+   * for dialling; default `["utp", "tcp"]` (none in a browser). TCP listens on
+   * the port, uTP on the UDP socket of the same port number.
+   */
+  transports?: TransportChoice[];
   /** Bounds and timeouts. */
   limits?: Partial<Limits>;
   /** Our 20-byte peer id; default a fresh `-SE0001-` id. */
   peerId?: Uint8Array;
   /** WebRTC peers through `ws:`/`wss:` trackers; default on in browsers, off elsewhere. */
   webrtc?: WebRtcSettings | false;
+  /** Most bytes per second sent, over every torrent; default no limit. */
+  limitUp?: number;
+  /** Most bytes per second received, over every torrent; default no limit. */
+  limitDown?: number;
+  /**
+   * Run a DHT node (BEP 5); default off. It shares the client's UDP port
+   * unless given a `port`; `bootstrap` defaults to the public routers.
+   */
+  dht?: Omit<DhtOptions, "socket">;
 }
 
 /** Options for {@link Client.add}. */
@@ -53,6 +70,14 @@ export interface AddOptions {
   onCheck?: (done: number, total: number) => void;
   /** Check the data, then wait for `torrent.resume()` before connecting. */
   paused?: boolean;
+  /** Download only these files (indexes as `torrent.files` lists them, pad files not counted). */
+  select?: readonly number[];
+  /** Most bytes per second this torrent sends; default no limit. */
+  limitUp?: number;
+  /** Most bytes per second this torrent receives; default no limit. */
+  limitDown?: number;
+  /** For a magnet link: gives up fetching the metadata. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -72,55 +97,66 @@ export class Client {
   readonly peerId: Uint8Array;
   #limits: Limits;
   #transports: Transport[];
-  #listener: Listener | null;
+  #listeners: Listener[];
   #udp: UdpSocket | null;
   #udpTracker: UdpTrackerClient | null;
   #webrtc: WebRtcSettings | undefined;
   #torrents = new Map<string, Torrent>();
   #closed = false;
+  #limitUp: ReturnType<typeof bucketFor>;
+  #limitDown: ReturnType<typeof bucketFor>;
+  /** The DHT node, when running one. */
+  readonly dht: Dht | null;
 
   private constructor(
     options: ClientOptions,
-    listener: Listener | null,
-    udp: UdpSocket | null,
+    { dialers, listeners, udp }: {
+      dialers: Transport[];
+      listeners: Listener[];
+      udp: UdpSocket | null;
+    },
+    dht: Dht | null,
   ) {
+    this.dht = dht;
     this.peerId = options.peerId ?? makePeerId();
     this.#limits = resolveLimits(options.limits);
-    this.#transports = options.transports ?? [tcpTransport()];
-    this.#listener = listener;
+    this.#transports = dialers;
+    this.#listeners = listeners;
     this.#udp = udp;
     const webrtc = options.webrtc ?? (runtime === "browser" ? {} : false);
     this.#webrtc = webrtc === false ? undefined : webrtc;
+    this.#limitUp = bucketFor(options.limitUp);
+    this.#limitDown = bucketFor(options.limitDown);
     // BEP 15 resends after 15 s, doubling; the first wait follows trackerTimeoutMs.
     this.#udpTracker = udp
       ? new UdpTrackerClient(udp, { retryBaseMs: this.#limits.trackerTimeoutMs })
       : null;
-    if (listener) this.#acceptLoop(listener);
+    for (const listener of listeners) this.#acceptLoop(listener);
   }
 
   /**
-   * Starts a client: listens for peers (TCP) and opens the UDP socket that
-   * UDP trackers use, on the same port.
+   * Starts a client: listens for peers (TCP, and uTP on the UDP socket that
+   * UDP trackers use, on the same port).
    */
   static async create(options: ClientOptions = {}): Promise<Client> {
-    const transport = options.transports?.[0] ?? tcpTransport();
-    // A page can neither listen nor use UDP: its peers come through WebRTC signalling.
-    const inPage = runtime === "browser";
-    const listener = options.listen === false || inPage ? null : await transport.listen({
+    const opened = await openTransports(options.transports ?? defaultTransports(), {
       ...(options.host === undefined ? {} : { host: options.host }),
       port: options.port ?? 6881,
+      listen: options.listen !== false,
     });
-    const host = options.host ?? "0.0.0.0";
-    const port = listener?.address.port ?? 0;
-    const udp = inPage
-      ? null
-      : await bindUdp({ host, port }).catch(() => bindUdp({ host, port: 0 }));
-    return new Client(options, listener, udp);
+    const dht = options.dht
+      ? await startDht(options.dht, opened.udp, options.host ?? "0.0.0.0").catch((error) => {
+        for (const listener of opened.listeners) listener.close();
+        opened.udp?.close();
+        throw error;
+      })
+      : null;
+    return new Client(options, opened, dht);
   }
 
   /** The port peers reach us on (0 when not listening). */
   get port(): number {
-    return this.#listener?.address.port ?? 0;
+    return this.#listeners[0]?.address.port ?? 0;
   }
 
   /** The torrents, in the order they were added. */
@@ -137,20 +173,26 @@ export class Client {
    * Adds a torrent and starts it: existing data is checked, then what is
    * missing is downloaded and what is held is seeded.
    *
-   * @param torrent A `.torrent` file's bytes or a parsed torrent.
+   * @param torrent A `.torrent` file's bytes, a parsed torrent, or a magnet
+   * link (its metadata is fetched from peers first, see {@link Client.fetchMetadata}).
    * @param options Where the data goes, peers to dial, extra trackers.
    * @returns The torrent, checked and running.
-   * @throws {Error} For a torrent already added, or a magnet link (which
-   * needs metadata from peers).
+   * @throws {Error} For a torrent already added, or text that is not a magnet link.
    */
   async add(torrent: Uint8Array | Metainfo | string, options: AddOptions = {}): Promise<Torrent> {
     if (this.#closed) throw new Error("Cannot add a torrent: the client is closed");
     if (typeof torrent === "string") {
-      throw new Error(
-        isMagnet(torrent)
-          ? "Cannot add a magnet link yet: fetching metadata from peers is not supported"
-          : "Cannot add a torrent from text: pass the .torrent file's bytes",
-      );
+      if (!isMagnet(torrent)) {
+        throw new Error("Cannot add a torrent from text: pass the .torrent file's bytes");
+      }
+      const magnet = parseMagnet(torrent);
+      const { meta, peers } = await fetchMagnet(magnet, this.#fetchOptions(options));
+      // The link's `so` (BEP 53) selects files unless the options say otherwise.
+      return this.add(meta, {
+        ...(magnet.select ? { select: magnet.select } : {}),
+        ...options,
+        peers,
+      });
     }
     const meta = torrent instanceof Uint8Array
       ? await parseTorrent(torrent, this.#limits)
@@ -168,11 +210,17 @@ export class Client {
       peers: options.peers ?? [],
       trackers: (options.announce ?? []).map((url) => [url]),
       ...(this.#udpTracker ? { udpTracker: this.#udpTracker } : {}),
+      ...(this.dht ? { dht: this.dht } : {}),
       clientHasRoom: () => this.#connectionCount() < this.#limits.maxConnections,
       ...(this.#webrtc ? { webrtc: this.#webrtc } : {}),
+      throttles: {
+        up: new Throttle([bucketFor(options.limitUp), this.#limitUp]),
+        down: new Throttle([bucketFor(options.limitDown), this.#limitDown]),
+      },
     });
     this.#torrents.set(key, added);
     try {
+      if (options.select) selectFiles(added.files, options.select);
       await added.start({
         ...(options.onCheck ? { onCheck: options.onCheck } : {}),
         ...(options.paused ? { paused: true } : {}),
@@ -197,11 +245,40 @@ export class Client {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#listener?.close();
+    for (const listener of this.#listeners) listener.close();
     await Promise.allSettled(this.torrents.map((t) => t.close()));
     this.#torrents.clear();
+    await this.dht?.close();
     this.#udpTracker?.close();
     this.#udp?.close();
+  }
+
+  /**
+   * Fetches a magnet link's metadata from the swarm (the magnet's peers and
+   * trackers, `options.peers` and `options.announce`, the DHT) without
+   * adding the torrent.
+   *
+   * @param magnet The magnet URI.
+   * @param options Extra peers and trackers, and a signal to give up.
+   * @returns The parsed torrent, its info dictionary checked against the info hash.
+   * @throws {MagnetError} For a malformed magnet link.
+   */
+  async fetchMetadata(magnet: string, options: AddOptions = {}): Promise<Metainfo> {
+    return (await fetchMagnet(parseMagnet(magnet), this.#fetchOptions(options))).meta;
+  }
+
+  #fetchOptions(options: AddOptions): FetchMagnetOptions {
+    return {
+      peerId: this.peerId,
+      port: this.port,
+      transports: this.#transports,
+      limits: this.#limits,
+      ...(options.peers ? { peers: options.peers } : {}),
+      ...(options.announce ? { announce: options.announce } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(this.#udpTracker ? { udpTracker: this.#udpTracker } : {}),
+      ...(this.dht ? { dht: this.dht } : {}),
+    };
   }
 
   #connectionCount(): number {
@@ -231,4 +308,16 @@ export class Client {
     }
     return undefined;
   }
+}
+
+/** Starts the DHT on the client's UDP socket, or on its own port when one is given. */
+async function startDht(
+  options: Omit<DhtOptions, "socket">,
+  udp: UdpSocket | null,
+  host: string,
+) {
+  const { Dht } = await import("./discovery/dht.ts");
+  return Dht.start(
+    options.port === undefined && udp ? { ...options, socket: udp } : { host, ...options },
+  );
 }

@@ -57,6 +57,10 @@ export interface Limits {
   maxTrackerResponseBytes: number;
   /** Open file handles the filesystem storage keeps per torrent. */
   maxOpenFiles: number;
+  /** Milliseconds between PEX messages to a peer (BEP 11 asks for at least a minute). */
+  pexIntervalMs: number;
+  /** Most dials the PEX messages of one connected peer may cause. */
+  maxPexDialsPerPeer: number;
 }
 
 /**
@@ -92,6 +96,8 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
   trackerTimeoutMs: 15_000,
   maxTrackerResponseBytes: 4 * 1024 * 1024,
   maxOpenFiles: 64,
+  pexIntervalMs: 60_000,
+  maxPexDialsPerPeer: 50,
 });
 
 /**

@@ -6,11 +6,12 @@
  * @module
  */
 
-import type { Conn, PeerAddress, Transport } from "../transports/mod.ts";
+import type { Conn, PeerAddress, Transport, TransportName } from "../transports/mod.ts";
 import { Announcer } from "./discovery/announcer.ts";
 import type { UdpTrackerClient } from "./discovery/udp_tracker.ts";
 import type { TransferStats } from "./discovery/types.ts";
 import type { AnnounceFunction } from "./discovery/announcer.ts";
+import type { SwarmLookup } from "./discovery/types.ts";
 import type { Limits } from "./limits.ts";
 import type { Metainfo } from "./metainfo/types.ts";
 import { bytesEqual } from "./bytes.ts";
@@ -24,10 +25,15 @@ import { DEFAULT_PRIORITY, Picker } from "./swarm/picker.ts";
 import { RateMeter } from "./swarm/rate.ts";
 import { Connector } from "./torrent/connector.ts";
 import { isWebSocketUrl, SignalledPeers, type WebRtcSettings } from "./torrent/signalled_peers.ts";
+import { runWebSeeds } from "./torrent/web_seed.ts";
+import { TorrentExtensions } from "./torrent/extensions.ts";
 import { Peer } from "./torrent/peer.ts";
 import { PieceBuffers } from "./torrent/piece_buffers.ts";
 import { SmartBan } from "./torrent/smart_ban.ts";
-import { runWebSeeds } from "./torrent/web_seed.ts";
+import type { PiecePriority } from "./torrent/file_priorities.ts";
+import { applyPriorities, makeRoom } from "./torrent/prioritize.ts";
+import { Throttle, type Throttles, ThrottleWake } from "./torrent/throttle.ts";
+import { type TorrentFileHandle, torrentFiles } from "./stream/torrent_files.ts";
 import type { BlockMessage, Message, PieceMessage } from "./wire/messages.ts";
 import { PeerWire } from "./wire/peer_wire.ts";
 import type { TorrentSettings } from "./wire/peer_wire_options.ts";
@@ -61,6 +67,10 @@ export interface TorrentOptions {
   clientHasRoom?: () => boolean;
   /** WebRTC peers through `ws:`/`wss:` trackers; without it those trackers are skipped. */
   webrtc?: WebRtcSettings;
+  /** Upload and download rate limits (the torrent's and the client's); default none. */
+  throttles?: Throttles;
+  /** The DHT, to find peers and announce (not used for private torrents). */
+  dht?: SwarmLookup;
 }
 
 /** A connected peer, as reported by {@link Torrent.peers}. */
@@ -77,6 +87,8 @@ export interface PeerInfo {
   uploadSpeed: number;
   /** Share of the torrent it has, 0 to 1. */
   progress: number;
+  /** What carries the connection: `tcp`, `utp`, ... */
+  transport: TransportName;
 }
 
 const TICK_MS = 1000;
@@ -123,6 +135,11 @@ export class Torrent extends EventTarget {
   #verifiedBytes = 0;
   #marks: Promise<void>[] = [];
   #pending = new Set<Promise<unknown>>();
+  #files: TorrentFileHandle[] | undefined;
+  #throttles: Throttles;
+  #wake = new ThrottleWake();
+  #extensions: TorrentExtensions;
+  #stopDht: (() => void) | null = null;
 
   /**
    * Makes a torrent; `Client.add` does this and calls {@link Torrent.start}.
@@ -148,6 +165,40 @@ export class Torrent extends EventTarget {
       maxHalfOpen: this.#limits.maxHalfOpen,
     });
     this.done = new Promise((resolve) => this.#resolveDone = resolve);
+    this.#throttles = options.throttles ?? { up: new Throttle([]), down: new Throttle([]) };
+    const dial = (address: PeerAddress) => this.#connector.add(address);
+    this.#extensions = new TorrentExtensions({ meta: this.meta, limits: this.#limits, dial });
+  }
+
+  /** The files (pad files left out): progress, selection, streams. */
+  get files(): TorrentFileHandle[] {
+    return this.#files ??= torrentFiles(this);
+  }
+
+  /** Whether a piece is verified and stored. */
+  hasPiece(piece: number): boolean {
+    return this.#picker.hasPiece(piece);
+  }
+
+  /**
+   * Sets pieces' priorities (0 skips) and deadlines (`performance.now()`
+   * clock); `files` and their streams use it. A new deadline cancels
+   * lower-priority requests, so the peers' next blocks are the urgent ones.
+   */
+  prioritize(changes: readonly PiecePriority[]): void {
+    if (changes.length === 0) return;
+    const urgent = applyPriorities(this.#picker, changes);
+    if (this.#state === "seeding" && this.#picker.remaining > 0) this.#setState("downloading");
+    const now = performance.now();
+    const fastest = [...this.#peers].sort((a, b) =>
+      b.pipeline.download.rate(now) - a.pipeline.download.rate(now)
+    );
+    for (const peer of fastest) {
+      for (const b of urgent ? makeRoom(this.#picker, peer) : []) {
+        void peer.wire.cancel(b.piece, b.begin, b.length);
+      }
+      this.#updateInterest(peer);
+    }
   }
 
   /** Where the torrent is in its life. */
@@ -200,6 +251,7 @@ export class Torrent extends EventTarget {
       downloadSpeed: peer.pipeline.download.rate(now),
       uploadSpeed: peer.upload.rate(now),
       progress: this.#peerProgress(peer),
+      transport: peer.wire.transport,
     }));
   }
 
@@ -310,11 +362,20 @@ export class Torrent extends EventTarget {
     if (this.meta.urlList.length > 0) this.#startWebSeeds();
     this.#timers.push(setInterval(() => this.#tick(), TICK_MS));
     this.#timers.push(setInterval(() => this.#rechoke(), RECHOKE_MS));
+    this.#timers.push(
+      setInterval(() => this.#extensions.sendPex(this.#peers), this.#limits.pexIntervalMs),
+    );
+    const dial = (address: PeerAddress) => this.#connector.add(address);
+    if (!this.meta.private) {
+      this.#stopDht = this.#options.dht?.track(this.wireHash, this.#options.port, dial) ?? null;
+    }
   }
 
   async #stopActivity(): Promise<void> {
+    this.#wake.cancel();
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
+    this.#stopDht?.();
     this.#connector.close();
     for (const peer of this.#peers) peer.wire.close("local", "torrent stopped");
     this.#signalled?.stop();
@@ -460,7 +521,7 @@ export class Torrent extends EventTarget {
         lastPieceLength: this.#sizes[this.meta.pieceCount - 1]!,
       },
       extensionHandshake: {
-        extensions: new Map(),
+        ...this.#extensions.handshake(),
         client: "seed 0.1.0",
         ...(this.#options.port > 0 ? { port: this.#options.port } : {}),
       },
@@ -561,6 +622,8 @@ export class Torrent extends EventTarget {
       case "interested":
         if (peer.wire.status.amChoking && this.#unchokedCount() < 4) void peer.wire.unchoke();
         return;
+      case "extended":
+        return this.#extensions.onMessage(peer, message);
       default:
         return;
     }
@@ -593,9 +656,17 @@ export class Torrent extends EventTarget {
     ) {
       return;
     }
-    for (const block of this.#picker.pick(peer, want, now)) {
-      void peer.wire.request(block.piece, block.begin, block.length);
+    const allowed = Math.floor(this.#throttles.down.available(now) / BLOCK_SIZE);
+    if (allowed <= 0) {
+      return this.#wake.schedule(this.#throttles.down, BLOCK_SIZE, () => this.#fillAll());
     }
+    const blocks = this.#picker.pick(peer, Math.min(want, allowed), now);
+    for (const block of blocks) void peer.wire.request(block.piece, block.begin, block.length);
+    if (!this.#throttles.down.unlimited) this.#throttles.down.take(blocks.length * BLOCK_SIZE, now);
+  }
+
+  #fillAll(): void {
+    for (const peer of this.#peers) this.#fill(peer, performance.now());
   }
 
   #onBlock(peer: Peer, message: PieceMessage, now: number): void {
@@ -671,7 +742,7 @@ export class Torrent extends EventTarget {
     for (const peer of this.#peers) {
       this.#updateInterest(peer);
       // Two seeds have nothing to give each other.
-      if (peer.has.hasAll()) peer.wire.close("local", "both seeding");
+      if (peer.has.hasAll() && this.progress === 1) peer.wire.close("local", "both seeding");
     }
     this.#resolveDone();
     this.dispatchEvent(new Event("done"));
@@ -705,6 +776,7 @@ export class Torrent extends EventTarget {
     try {
       for (let request; (request = peer.requests.shift());) {
         if (peer.wire.status.amChoking) break;
+        await this.#throttles.up.pass(request.length);
         const data = await this.#storage.read(request.index, request.begin, request.length);
         if (!(await peer.wire.piece(request.index, request.begin, data))) break;
         const now = performance.now();

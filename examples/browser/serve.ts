@@ -14,7 +14,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { bundle } from "../../tools/bundle.ts";
+import { bundle } from "../../.ci/bundle.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 

@@ -9,6 +9,7 @@ import { parseAddress, type PeerAddress } from "../../transports/mod.ts";
 import type { Torrent } from "../torrent.ts";
 import type { WebRtcSettings } from "../torrent/signalled_peers.ts";
 import { humanSize, type Io, UsageError } from "./_cli.ts";
+import { deferred } from "../deferred.ts";
 
 /** Options both commands take. */
 export const sessionOptions = {
@@ -18,6 +19,8 @@ export const sessionOptions = {
   transports: { type: "string" },
   "ice-servers": { type: "string" },
   "no-dht": { type: "boolean" },
+  "dht-port": { type: "string" },
+  "dht-bootstrap": { type: "string", multiple: true },
   json: { type: "boolean" },
   quiet: { type: "boolean" },
 } as const;
@@ -36,7 +39,13 @@ export interface SessionValues {
 /** Peers, trackers and the port from the command line, checked. */
 export function sessionInputs(
   values: SessionValues,
-): { peers: PeerAddress[]; announce: string[]; port: number; webrtc: WebRtcSettings | false } {
+): {
+  peers: PeerAddress[];
+  announce: string[];
+  port: number;
+  transports: ("tcp" | "utp")[];
+  webrtc: WebRtcSettings | false;
+} {
   const peers = (values.peer ?? []).map((text) => {
     try {
       return parseAddress(text);
@@ -49,12 +58,14 @@ export function sessionInputs(
       throw new UsageError(`--announce takes an http(s)://, udp:// or ws(s):// URL, not "${url}"`);
     }
   }
-  const transports = (values.transports ?? "tcp").split(",").map((t) => t.trim());
-  for (const name of transports) {
-    if (name !== "tcp" && name !== "webrtc") {
-      throw new UsageError(`--transports: "${name}" is not available (tcp and webrtc are)`);
+  const names = (values.transports ?? "utp,tcp").split(",").map((t) => t.trim().toLowerCase());
+  for (const name of names) {
+    if (name !== "tcp" && name !== "utp" && name !== "webrtc") {
+      throw new UsageError(`--transports: "${name}" is not available (tcp, utp and webrtc are)`);
     }
   }
+  // uTP before TCP whatever the order, as libtorrent prefers it.
+  const transports = (["utp", "tcp"] as const).filter((name) => names.includes(name));
   const port = values.port === undefined ? 6881 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port takes a number from 0 to 65535, not "${values.port}"`);
@@ -63,7 +74,8 @@ export function sessionInputs(
     peers,
     announce: values.announce ?? [],
     port,
-    webrtc: webrtcSettings(values, transports),
+    transports,
+    webrtc: webrtcSettings(values, names),
   };
 }
 
@@ -75,6 +87,17 @@ function webrtcSettings(values: SessionValues, transports: string[]): WebRtcSett
   const urls = servers.split(",").map((url) => url.trim()).filter((url) => url !== "");
   return { config: { iceServers: urls.map((url) => ({ urls: url })) } };
 }
+
+/** Usage lines for the transport and DHT options of {@link sessionOptions}. */
+export const peerUsage =
+  `  --transports LIST        tcp, utp, webrtc (default tcp,utp; uTP is tried before
+                           TCP; WebRTC peers come through ws:// trackers and
+                           need --allow-ffi under Deno)
+  --ice-servers URLS       STUN/TURN servers for WebRTC, comma-separated; ""
+                           for none (loopback only)
+  --no-dht                 do not use the DHT (on by default; needs --allow-env)
+  --dht-port N             the DHT's own UDP port (default: share the peer port)
+  --dht-bootstrap LIST     HOST:PORT nodes to join the DHT through; repeatable`;
 
 /**
  * Shows progress until `until` settles: a redrawn bar on a terminal,
@@ -155,7 +178,7 @@ function formatDuration(seconds: number): string {
  * the handlers.
  */
 export function interrupted(): { promise: Promise<string>; dispose(): void } {
-  const { promise, resolve } = Promise.withResolvers<string>();
+  const { promise, resolve } = deferred<string>();
   const deno = (globalThis as { Deno?: typeof Deno }).Deno;
   const signals = ["SIGINT", "SIGTERM"] as const;
   const handlers = signals.map((signal) => [signal, () => resolve(signal)] as const);

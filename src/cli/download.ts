@@ -8,9 +8,11 @@
 import { memoryStorage } from "../storage/memory.ts";
 import { Client } from "../client.ts";
 import { type Command, parse, UsageError } from "./_cli.ts";
-import { loadTorrentOrMagnet } from "./_load.ts";
+import { addNamedTorrent, addOptions, addUsage, limitInputs, selectInput } from "./_add.ts";
+import { dhtFromArgs } from "./_dht.ts";
 import {
   interrupted,
+  peerUsage,
   progressJson,
   sessionInputs,
   sessionOptions,
@@ -32,18 +34,16 @@ Options:
   --peer HOST:PORT         a peer to dial; repeatable
   --announce URL           an extra tracker (http, https, udp, ws, wss); repeatable
   --port N                 port to accept peers on (default 6881, 0 picks one)
-  --transports LIST        transports to use: tcp, webrtc (WebRTC peers through
-                           ws:// trackers; Deno needs --allow-ffi); default tcp
-  --ice-servers URLS       STUN/TURN servers for WebRTC, comma-separated; ""
-                           for none (loopback only)
-  --no-dht                 do not use the DHT (it is not used yet)
+${peerUsage}
   --seed                   keep seeding after the download, until Ctrl-C
   --piece N                fetch only piece N, verified, and write it to -o
   --json                   progress as newline-delimited JSON on stdout
-  --quiet                  no progress output`,
+  --quiet                  no progress output
+${addUsage}`,
   async run(args, io) {
     const { values, positionals } = parse(args, {
       ...sessionOptions,
+      ...addOptions,
       output: { type: "string", short: "o" },
       seed: { type: "boolean" },
       piece: { type: "string" },
@@ -56,24 +56,30 @@ Options:
     if (piece !== null && (!Number.isInteger(piece) || piece < 0)) {
       throw new UsageError(`--piece takes a piece number, not "${values.piece}"`);
     }
-    const { peers, announce, port, webrtc } = sessionInputs(values);
-    const loaded = await loadTorrentOrMagnet(positionals[0]!);
-    if (loaded.kind === "magnet") {
-      throw new Error("magnet links need metadata from peers, which is not supported yet");
-    }
-    const meta = loaded.meta;
-    if (piece !== null && piece >= meta.pieceCount) {
-      throw new Error(`piece ${piece} does not exist: the torrent has ${meta.pieceCount}`);
-    }
-    const client = await Client.create({ port, webrtc });
+    const { peers, announce, port, transports, webrtc } = sessionInputs(values);
+    const client = await Client.create({
+      port,
+      transports,
+      webrtc,
+      ...limitInputs(values),
+      ...dhtFromArgs(values, io),
+    });
     const stop = interrupted();
     try {
-      const torrent = await client.add(meta, {
+      const torrent = await addNamedTorrent(client, positionals[0]!, {
         peers,
         announce,
+        values,
+        io,
+      }, {
         paused: true,
+        ...selectInput(values),
         ...(piece === null ? { dir: values.output } : { storage: memoryStorage() }),
       });
+      const pieceCount = torrent.meta.pieceCount;
+      if (piece !== null && piece >= pieceCount) {
+        throw new Error(`piece ${piece} does not exist: the torrent has ${pieceCount}`);
+      }
       // The first record shows what was found on disk, before anything is fetched.
       if (values.json) io.out(JSON.stringify({ ...progressJson(torrent), type: "checked" }) + "\n");
       if (piece !== null) torrent.select([piece]);

@@ -7,7 +7,11 @@
 import type { Magnet } from "../metainfo/magnet.ts";
 import type { Metainfo } from "../metainfo/types.ts";
 import { type Command, formatSize, parse, UsageError } from "./_cli.ts";
+import { Client } from "../client.ts";
+import { dhtFromArgs } from "./_dht.ts";
+import { metaOrFetch } from "./_fetch.ts";
 import { loadTorrentOrMagnet } from "./_load.ts";
+import { sessionInputs, sessionOptions } from "./_session.ts";
 
 /** The `--json` shape, one object. */
 export interface InfoJson {
@@ -26,20 +30,48 @@ export interface InfoJson {
 /** The `info` subcommand. */
 export const infoCommand: Command = {
   summary: "show a torrent's name, hashes, pieces, files and trackers",
-  usage: `Usage: torrent info <file.torrent|magnet> [--json]
+  usage: `Usage: torrent info <file.torrent|magnet> [--json] [--timeout S] [--offline]
 
 Shows the name, info hash v1 and/or v2, piece length and count, total size,
-files, trackers, web seeds and the private flag. A magnet shows what its
-link carries.
+files, trackers, web seeds and the private flag. For a magnet, the metadata
+is fetched from the swarm first (the link's trackers and peers, --peer, the
+DHT), checked against the info hash, and shown as for a file.
 
 Options:
-  --json    print one JSON object: name, infoHash, infoHashV2, pieceLength,
-            pieceCount, length, files [{path, length}], announce, urlList,
-            private`,
+  --json                print one JSON object: name, infoHash, infoHashV2,
+                        pieceLength, pieceCount, length, files [{path,
+                        length}], announce, urlList, private
+  --timeout S           give up fetching after S seconds (default 60)
+  --offline             for a magnet, show only what the link carries
+  --peer HOST:PORT      a peer to fetch the metadata from; repeatable
+  --no-dht              do not use the DHT (on by default; needs --allow-env)
+  --dht-port N          the DHT's own UDP port (default: share the client's)
+  --dht-bootstrap LIST  HOST:PORT nodes to join the DHT through; repeatable`,
   async run(args, io) {
-    const { values, positionals } = parse(args, { json: { type: "boolean" } });
+    const { values, positionals } = parse(args, {
+      json: { type: "boolean" },
+      timeout: { type: "string", default: "60" },
+      offline: { type: "boolean" },
+      peer: sessionOptions.peer,
+      "no-dht": sessionOptions["no-dht"],
+      "dht-port": sessionOptions["dht-port"],
+      "dht-bootstrap": sessionOptions["dht-bootstrap"],
+    });
     if (positionals.length !== 1) throw new UsageError("info takes one .torrent file or magnet");
-    const loaded = await loadTorrentOrMagnet(positionals[0]!);
+    let loaded = await loadTorrentOrMagnet(positionals[0]!);
+    if (loaded.kind === "magnet" && !values.offline) {
+      const { peers } = sessionInputs(values);
+      const client = await Client.create({ listen: false, ...dhtFromArgs(values, io) });
+      try {
+        const inputs = { peers, announce: [], values: { ...values, quiet: true }, io };
+        loaded = {
+          kind: "torrent",
+          meta: (await metaOrFetch(client, positionals[0]!, inputs)).meta,
+        };
+      } finally {
+        await client.close();
+      }
+    }
     const json = loaded.kind === "torrent" ? torrentJson(loaded.meta) : magnetJson(loaded.magnet);
     if (values.json) io.out(JSON.stringify(json) + "\n");
     else io.out(describe(json, loaded.kind === "torrent" ? loaded.meta : null));

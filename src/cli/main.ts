@@ -14,6 +14,7 @@ import { bencodeCommand } from "./bencode.ts";
 import { handshakeCommand } from "./handshake.ts";
 import { downloadCommand } from "./download.ts";
 import { seedCommand } from "./seed.ts";
+import { serveCommand } from "./serve.ts";
 import { createCommand } from "./create.ts";
 import { infoCommand } from "./info.ts";
 import { magnetCommand } from "./magnet.ts";
@@ -27,6 +28,7 @@ export const commands: Record<string, Command> = {
   bencode: bencodeCommand,
   download: downloadCommand,
   seed: seedCommand,
+  serve: serveCommand,
   announce: announceCommand,
   scrape: scrapeCommand,
   handshake: handshakeCommand,

@@ -8,7 +8,9 @@
 import { Client } from "../client.ts";
 import { type Command, formatSize, parse, UsageError } from "./_cli.ts";
 import { loadTorrentFile } from "./_load.ts";
-import { interrupted, sessionInputs, sessionOptions, showProgress } from "./_session.ts";
+import { limitInputs } from "./_add.ts";
+import { dhtFromArgs } from "./_dht.ts";
+import { interrupted, peerUsage, sessionInputs, sessionOptions, showProgress } from "./_session.ts";
 
 /** The `seed` subcommand. */
 export const seedCommand: Command = {
@@ -24,18 +26,25 @@ Options:
                            peers they hear of from a tracker); repeatable
   --announce URL           an extra tracker (http, https, udp, ws, wss); repeatable
   --port N                 port to accept peers on (default 6881, 0 picks one)
-  --transports LIST        transports to use: tcp, webrtc (WebRTC peers through
-                           ws:// trackers; Deno needs --allow-ffi); default tcp
-  --ice-servers URLS       STUN/TURN servers for WebRTC, comma-separated; ""
-                           for none (loopback only)
+${peerUsage}
   --json                   progress as newline-delimited JSON on stdout
-  --quiet                  no progress output`,
+  --quiet                  no progress output
+  --limit-up RATE          most bytes per second sent, like 500K or 5M (K = 1024)`,
   async run(args, io) {
-    const { values, positionals } = parse(args, sessionOptions);
+    const { values, positionals } = parse(args, {
+      ...sessionOptions,
+      "limit-up": { type: "string" },
+    });
     if (positionals.length !== 2) throw new UsageError("seed takes a .torrent file and a folder");
-    const { peers, announce, port, webrtc } = sessionInputs(values);
+    const { peers, announce, port, transports, webrtc } = sessionInputs(values);
     const meta = await loadTorrentFile(positionals[0]!);
-    const client = await Client.create({ port, webrtc });
+    const client = await Client.create({
+      port,
+      transports,
+      webrtc,
+      ...limitInputs(values),
+      ...dhtFromArgs(values, io),
+    });
     const stop = interrupted();
     try {
       const torrent = await client.add(meta, { dir: positionals[1]!, peers, announce });

@@ -83,3 +83,13 @@ export interface PeerCandidate {
   /** Which one: the tracker URL for trackers. */
   via: string;
 }
+
+/**
+ * A source that finds a torrent's peers by info hash and tells others about
+ * us (the DHT): the torrent calls `track` while it runs and the returned
+ * function when it stops.
+ */
+export interface SwarmLookup {
+  /** Looks up and announces `infoHash` now and on a schedule; each peer found goes to `onPeer`. */
+  track(infoHash: Uint8Array, port: number, onPeer: (address: PeerAddress) => void): () => void;
+}

@@ -48,6 +48,7 @@ import {
 } from "./_udp_packets.ts";
 import { TrackerError } from "./tracker_error.ts";
 import type { AnnounceRequest, AnnounceResponse, ScrapeResponse } from "./types.ts";
+import { deferred } from "../deferred.ts";
 
 /** How long a connection id may be used (BEP 15: one minute). */
 const CONNECTION_ID_LIFETIME_MS = 60_000;
@@ -230,10 +231,7 @@ export class UdpTrackerClient {
     signal: AbortSignal | undefined,
   ): Promise<Reply | null> {
     const transactionId = this.#newTransactionId();
-    let resolve!: (reply: Reply | null) => void;
-    let reject!: (reason: unknown) => void;
-    // Not Promise.withResolvers: Node 20 lacks it.
-    const done = new Promise<Reply | null>((yes, no) => [resolve, reject] = [yes, no]);
+    const { promise: done, resolve, reject } = deferred<Reply | null>();
     done.catch(() => {}); // a rejection nobody awaits (the send failed first) is not an error
     const onAbort = () => reject(signal?.reason);
     const onClose = () => reject(this.#closing.signal.reason);

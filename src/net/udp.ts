@@ -6,8 +6,9 @@
  * gets it, and unclaimed packets are dropped.
  *
  * {@link bindUdp} loads the implementation for the running runtime on
- * demand (`Deno.listenDatagram` under Deno, `node:dgram` under Node), so a
- * browser bundle never runs either.
+ * demand (`Deno.listenDatagram` under Deno, `node:dgram` under Node and
+ * under Deno without `--unstable-net`), so a browser bundle never runs
+ * either.
  *
  * @example
  * ```ts
@@ -78,7 +79,16 @@ export interface UdpSocket {
  * @throws {Error} When the address cannot be bound, or in a browser (no UDP).
  */
 export async function bindUdp(options: UdpBindOptions = {}): Promise<UdpSocket> {
-  if (runtime === "deno") return (await import("./udp_deno.ts")).bindDenoUdp(options);
-  if (runtime === "node") return (await import("./udp_node.ts")).bindNodeUdp(options);
+  if (runtime === "deno" && hasDenoDatagrams()) {
+    return (await import("./udp_deno.ts")).bindDenoUdp(options);
+  }
+  // Node, or Deno without --unstable-net (a program importing us by URL): node:dgram.
+  if (runtime !== "browser") return (await import("./udp_node.ts")).bindNodeUdp(options);
   throw new Error("This runtime has no UDP sockets");
+}
+
+/** Whether Deno's own UDP sockets are on (`--unstable-net`, or `"unstable": ["net"]`). */
+function hasDenoDatagrams(): boolean {
+  return typeof (globalThis as { Deno?: { listenDatagram?: unknown } }).Deno?.listenDatagram ===
+    "function";
 }

@@ -45,7 +45,9 @@ const STAT_CONCURRENCY = 32;
  * write and are sparse: nothing is pre-allocated. Empty files are created
  * when the storage opens; pad files are never created, and their ranges read
  * as zeros. Reading bytes that are not on disk (a missing file, or past a
- * file's end) throws {@link MissingDataError}.
+ * file's end) throws {@link MissingDataError}; a file missing when the
+ * storage opened and not written since is known to be missing without
+ * touching the disk, so checking a new download costs nothing.
  *
  * ## Completion and the resume file
  *
@@ -157,6 +159,8 @@ class FsStorage implements Storage {
   #fresh = new Set<number>();
   /** Files synced since the storage opened: their older data is durable too. */
   #synced = new Set<number>();
+  /** Files written to since the storage opened. */
+  #written = new Set<number>();
   /** Bumped by every change a resume file should record. */
   #version = 0;
   #savedVersion = 0;
@@ -201,9 +205,15 @@ class FsStorage implements Storage {
   read(piece: number, offset: number, length: number): Promise<Uint8Array> {
     return this.#track(async () => {
       checkRange(this.#layout, piece, offset, length);
+      const spans = fileSpans(this.#layout, piece, offset, length);
+      const absent = spans.find((span) => this.#isAbsent(span.file));
+      if (absent) {
+        const name = this.#layout.files[absent.file]!.path.join("/");
+        throw new MissingDataError(piece, `"${name}" does not exist`);
+      }
       const out = new Uint8Array(length);
       await Promise.all(
-        fileSpans(this.#layout, piece, offset, length).map(async (span) => {
+        spans.map(async (span) => {
           const path = this.#places.paths[span.file];
           if (path === null || path === undefined) return; // a pad file: zeros
           const name = this.#layout.files[span.file]!.path.join("/");
@@ -233,6 +243,7 @@ class FsStorage implements Storage {
           const path = this.#places.paths[span.file];
           if (path === null || path === undefined) return; // pad files are never written
           try {
+            this.#written.add(span.file);
             await this.#cache.use(
               path,
               true,
@@ -267,6 +278,12 @@ class FsStorage implements Storage {
     } finally {
       await this.#cache.close();
     }
+  }
+
+  /** Whether a file (not a pad file) was missing when last seen and has not been written since. */
+  #isAbsent(file: number): boolean {
+    return this.#places.paths[file] != null && this.#stamps[file] === null &&
+      !this.#written.has(file);
   }
 
   /** Runs a call unless closing, and lets `close` wait for it. */

@@ -17,6 +17,7 @@ import type { Handshake } from "./handshake.ts";
 import type { Message } from "./messages.ts";
 import type { CloseInfo, CloseReason, PeerWireOptions } from "./peer_wire_options.ts";
 import { WireError, type WireErrorReason } from "./wire_error.ts";
+import { type Deferred, deferred } from "../deferred.ts";
 
 /** One connection's I/O and lifecycle. */
 export class Link {
@@ -29,7 +30,7 @@ export class Link {
   /** The receiving half. */
   readonly inbox: Inbox;
   /** Settles once closed. */
-  readonly closed: PromiseWithResolvers<CloseInfo> = Promise.withResolvers();
+  readonly closed: Deferred<CloseInfo> = deferred();
   #writes: WriteQueue;
   #closeInfo: CloseInfo | null = null;
   #deadlines: Deadline[] = [];

@@ -6,6 +6,7 @@
  */
 
 import { concatBytes } from "../bytes.ts";
+import { type Deferred, deferred } from "../deferred.ts";
 
 /** Messages shorter than this wait for the end of the turn to share a write. */
 const SMALL_BYTES = 1024;
@@ -15,7 +16,7 @@ export class WriteQueue {
   #writer: WritableStreamDefaultWriter<Uint8Array>;
   #onError: (error: unknown) => void;
   #small: Uint8Array[] = [];
-  #smallDone: PromiseWithResolvers<boolean> | null = null;
+  #smallDone: Deferred<boolean> | null = null;
   /** Settles the writes under way, with `false`, if the connection closes first. */
   #inFlight = new Set<(taken: boolean) => void>();
   #isClosed = false;
@@ -45,7 +46,7 @@ export class WriteQueue {
     }
     this.#small.push(bytes);
     if (!this.#smallDone) {
-      this.#smallDone = Promise.withResolvers();
+      this.#smallDone = deferred();
       queueMicrotask(() => this.#flush());
     }
     return this.#smallDone.promise;
@@ -72,7 +73,7 @@ export class WriteQueue {
 
   #put(bytes: Uint8Array): Promise<boolean> {
     if (this.#isClosed) return Promise.resolve(false);
-    const { promise, resolve } = Promise.withResolvers<boolean>();
+    const { promise, resolve } = deferred<boolean>();
     this.#inFlight.add(resolve);
     const settle = (taken: boolean) => {
       this.#inFlight.delete(resolve);

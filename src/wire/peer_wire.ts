@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Conn, PeerAddress } from "../../transports/mod.ts";
+import type { Conn, PeerAddress, TransportName } from "../../transports/mod.ts";
 import { Link } from "./_link.ts";
 import type { ExtensionHandshake } from "./extension_handshake.ts";
 import type { Handshake } from "./handshake.ts";
@@ -102,6 +102,11 @@ export class PeerWire extends MessageSender implements AsyncIterable<Message> {
   /** The peer's handshake: info hash, reserved bytes, peer id. */
   get remote(): Handshake {
     return this.#remote;
+  }
+
+  /** What carries the connection (`tcp`, `utp`, ...). */
+  get transport(): TransportName {
+    return this.#link.conn.transport;
   }
 
   /** The peer's address, when the transport knows it. */

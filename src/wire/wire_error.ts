@@ -15,6 +15,7 @@
  * - `bad-handshake`: not a BitTorrent handshake.
  * - `bad-bitfield`: a bitfield of the wrong length or with spare bits set.
  * - `bad-extension-handshake`: a BEP 10 handshake that is not a valid dictionary.
+ * - `bad-extension-message`: a ut_metadata or ut_pex message that breaks its rules.
  *
  * Protocol faults (found by `PeerState` and `PeerWire`):
  * - `unknown-info-hash`: the receiver's accept callback refused the torrent.
@@ -38,6 +39,7 @@ export type WireErrorReason =
   | "bad-handshake"
   | "bad-bitfield"
   | "bad-extension-handshake"
+  | "bad-extension-message"
   | "unknown-info-hash"
   | "info-hash-mismatch"
   | "not-negotiated"

@@ -550,6 +550,7 @@ async function leechers(src: Source, seederPort: () => Seeder, tracker: () => st
           "--port",
           "0",
           "--quiet",
+          "--no-dht",
         ],
       }),
   });

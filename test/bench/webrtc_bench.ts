@@ -12,7 +12,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { bundle } from "../../tools/bundle.ts";
+import { bundle } from "../../.ci/bundle.ts";
 import { runIsolated } from "../_isolated.ts";
 import { installWebTorrent } from "../interop/_webtorrent_install.ts";
 

@@ -1,4 +1,4 @@
-import { bundle } from "../../tools/bundle.ts";
+import { bundle } from "../../.ci/bundle.ts";
 import { assertChildPassed, requireLoopbackNamespace, runIsolated } from "../_isolated.ts";
 import { requireTool } from "../interop/_tools.ts";
 import { CHROMIUM } from "./_chromium.ts";

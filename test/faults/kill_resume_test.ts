@@ -57,6 +57,7 @@ class Download {
         "--port",
         "0",
         "--json",
+        "--no-dht",
       ],
       cwd: ROOT,
       stdin: "null",

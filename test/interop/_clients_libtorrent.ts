@@ -1,6 +1,6 @@
 /**
  * libtorrent 2.0 as a swarm member, through `_libtorrent.py seed|leech`: a
- * session on 127.0.0.1 only, TCP only (no uTP), no DHT, LSD, UPnP or
+ * session on 127.0.0.1 only, TCP only unless `transports` says otherwise, no DHT, LSD, UPnP or
  * NAT-PMP, several connections per IP allowed; progress comes as JSON lines.
  *
  * @module
@@ -40,6 +40,11 @@ export function startLibtorrent(options: PeerOptions): SwarmPeer {
   const progress = new Progress();
   const args = [LT_HELPER, options.role, options.torrentFile, options.dir, "--port", `${port}`];
   for (const peer of options.peers ?? []) args.push("--peer", formatAddress(peer));
+  if (options.dhtBootstrap) args.push("--dht-bootstrap", formatAddress(options.dhtBootstrap));
+  if (options.transports) args.push("--transports", options.transports.join(","));
+  for (const [key, value] of Object.entries(options.libtorrentSettings ?? {})) {
+    args.push("--set", `${key}=${value}`);
+  }
   const child = new ChildProcess([PYTHON, ...args], {
     guard: false,
     onLine(line) {

@@ -31,7 +31,11 @@ interface PeerEvent {
  */
 export async function startOurs(options: PeerOptions): Promise<SwarmPeer> {
   const name = options.name ?? defaultName("ours", options.role);
-  const client = await Client.create({ host: LOOPBACK, port: options.port ?? 0 });
+  const client = await Client.create({
+    host: LOOPBACK,
+    port: options.port ?? 0,
+    ...(options.transports ? { transports: [...options.transports] } : {}),
+  });
   const progress = new Progress();
   const startedAt = performance.now();
   let timer: ReturnType<typeof setInterval> | undefined;

@@ -34,7 +34,7 @@ export interface PeerStatus {
 export interface PeerOptions {
   /** Seeder or leecher. */
   role: Role;
-  /** The `.torrent` file (its `announce` is the tracker the client uses). */
+  /** The `.torrent` file (its `announce` is the tracker the client uses), or a magnet link (libtorrent leechers). */
   torrentFile: string;
   /** The folder holding (seeder) or receiving (leecher) `<dir>/<torrent name>/...`. */
   dir: string;
@@ -44,6 +44,15 @@ export interface PeerOptions {
   peers?: readonly PeerAddress[];
   /** A label for messages; default `<kind> <seeder|leecher>`. */
   name?: string;
+  /** A DHT node to bootstrap from, turning the DHT on (libtorrent only); default no DHT. */
+  dhtBootstrap?: PeerAddress;
+  /**
+   * Peer transports, for ours and libtorrent (the others use TCP): default
+   * TCP only for libtorrent, both for ours.
+   */
+  transports?: readonly ("tcp" | "utp")[];
+  /** libtorrent only: `settings_pack` values to override, such as `{ utp_num_resends: 10 }`. */
+  libtorrentSettings?: Readonly<Record<string, number | boolean>>;
 }
 
 /** One running client in a swarm. */

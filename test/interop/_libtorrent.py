@@ -20,9 +20,13 @@ Run it with Debian's /usr/bin/python3, which has `import libtorrent`.
       check the data under <save_path> and prints JSON
       {"progress": float, "seeding": bool, "state": str, "error": str}.
   seed <torrent> <save_path> --port N [--peer HOST:PORT]... [--tracker URL]...
+       [--transports tcp|utp|tcp,utp] [--set NAME=VALUE]...
   leech <torrent> <save_path> --port N [--peer HOST:PORT]... [--tracker URL]...
+       [--transports tcp|utp|tcp,utp] [--set NAME=VALUE]... [--dht-bootstrap HOST:PORT]
       Runs the torrent in a session that listens and dials on 127.0.0.1:N only
-      (TCP; no uTP, DHT, LSD, UPnP or NAT-PMP) until standard input closes or
+      (TCP unless --transports says otherwise; no DHT unless --dht-bootstrap; no LSD, UPnP or NAT-PMP;
+      each --set overrides one setting_pack integer, or boolean as true/false)
+      until standard input closes or
       SIGTERM/SIGINT arrives. `seed` checks the data under <save_path> first
       and exits 1 when it is not complete. Each --tracker is added to the
       torrent's own; each --peer is dialled once checking is over. Prints a
@@ -31,6 +35,8 @@ Run it with Debian's /usr/bin/python3, which has `import libtorrent`.
       "uploaded": int, "download_rate": int, "upload_rate": int, "error": str},
       and {"type": "alert", "message": str} for tracker, peer and torrent
       errors. A line `connect HOST:PORT` on standard input dials that peer.
+      <torrent> may be a magnet link (leech). --dht-bootstrap turns the DHT on,
+      bootstrapped only from that node, with the loopback restrictions off.
   guard <program> [args...]
       Runs the program (standard input from /dev/null, output inherited) and
       ends it (SIGTERM, then SIGKILL after 5 s) when the guard's standard
@@ -225,7 +231,7 @@ def emit(record):
 
 def serve(role, args):
     torrent, save_path, rest = args[0], args[1], args[2:]
-    port, peers, trackers = 0, [], []
+    port, peers, trackers, transports, overrides, dht = 0, [], [], ["tcp"], {}, {}
     i = 0
     while i + 1 < len(rest):
         opt, value = rest[i], rest[i + 1]
@@ -235,6 +241,15 @@ def serve(role, args):
             peers.append(parse_address(value))
         elif opt == "--tracker":
             trackers.append(value)
+        elif opt == "--dht-bootstrap":
+            dht = dict(enable_dht=True, dht_bootstrap_nodes=value, dht_restrict_routing_ips=False,
+                       dht_restrict_search_ips=False, dht_prefer_verified_node_ids=False,
+                       dht_announce_interval=2)
+        elif opt == "--transports":
+            transports = value.split(",")
+        elif opt == "--set":
+            name, _, text = value.partition("=")
+            overrides[name] = text == "true" if text in ("true", "false") else int(text)
         else:
             raise SystemExit("unknown option " + opt)
         i += 2
@@ -245,15 +260,22 @@ def serve(role, args):
     session = lt.session(dict(
         SETTINGS,
         listen_interfaces="127.0.0.1:%d" % port,
-        enable_outgoing_utp=False,
-        enable_incoming_utp=False,
+        enable_outgoing_utp="utp" in transports,
+        enable_incoming_utp="utp" in transports,
+        enable_outgoing_tcp="tcp" in transports,
+        enable_incoming_tcp="tcp" in transports,
         allow_multiple_connections_per_ip=True,
         alert_mask=lt.alert.category_t.error_notification
         | lt.alert.category_t.status_notification
         | lt.alert.category_t.tracker_notification,
+        **dht,
+        **overrides,
     ))
-    params = lt.add_torrent_params()
-    params.ti = lt.torrent_info(torrent)
+    if torrent.startswith("magnet:"):
+        params = lt.parse_magnet_uri(torrent)
+    else:
+        params = lt.add_torrent_params()
+        params.ti = lt.torrent_info(torrent)
     params.save_path = save_path
     handle = session.add_torrent(params)
     for url in trackers:

@@ -15,11 +15,14 @@ export class CountingFileSystem {
   peak = 0;
   /** Handles ever opened. */
   opened = 0;
+  /** Opens asked for, failed ones included. */
+  attempts = 0;
 
   /** The filesystem to hand to the storage. */
   readonly fs: FileSystem = {
     ...denoFileSystem,
     open: async (path, options) => {
+      this.attempts++;
       const handle = await denoFileSystem.open(path, options);
       if (path.endsWith(".resume.tmp")) return handle;
       this.open++;

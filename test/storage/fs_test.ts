@@ -140,6 +140,22 @@ Deno.test("fs storage: files are sparse, nothing is pre-allocated", async () => 
   });
 });
 
+Deno.test("fs storage: checking a new download opens no file", async () => {
+  const t = await makeTorrent("two", [["a.bin", 40_000], ["b.bin", 40_000]], {
+    pieceLength: 16 * KIB,
+    name: "two",
+  });
+  await inTempDir(async (dir) => {
+    const counting = new CountingFileSystem();
+    const storage = await fsStorage(dir, { fileSystem: counting.fs })(t.meta);
+    assert.deepEqual(await checkStorage(t.meta, storage), new Set());
+    assert.equal(counting.attempts, 0);
+    await storage.write(0, 0, t.pieces[0]!);
+    assert.deepEqual(await checkStorage(t.meta, storage), new Set([0]));
+    await storage.close();
+  });
+});
+
 Deno.test("fs storage: reading past what is on disk is missing data", async () => {
   const t = await makeTorrent("single", [["movie.bin", 100_000]], { pieceLength: 16 * KIB });
   await inTempDir(async (dir) => {
