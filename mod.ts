@@ -2,7 +2,8 @@
  * A BitTorrent library for Deno, Node and browsers.
  *
  * A `Client` downloads and seeds torrents over TCP with trackers (HTTP and
- * UDP), verifying every piece; the formats come with it: bencode with
+ * UDP), over WebRTC with WebSocket trackers (WebTorrent's peers included)
+ * and from web seeds, verifying every piece; `startTracker` runs a tracker; the formats come with it: bencode with
  * hostile-input bounds, `.torrent` files (v1, v2 and hybrid) to parse,
  * encode and create, magnet links, and safe file paths.
  *
@@ -29,6 +30,7 @@ export type { Storage, StorageFactory, StorageLayout } from "./src/storage/types
 export { memoryStorage } from "./src/storage/memory.ts";
 export { fsStorage, type FsStorageOptions } from "./src/storage/fs.ts";
 export { defaultStorage } from "./src/storage/default.ts";
+export { idbStorage, type IdbStorageOptions } from "./src/storage/idb.ts";
 export { checkStorage, type CheckStorageOptions } from "./src/storage/check_storage.ts";
 export { verifyPiece } from "./src/storage/verify.ts";
 export { MissingDataError } from "./src/storage/errors.ts";
@@ -46,6 +48,26 @@ export { tcpTransport } from "./transports/tcp.ts";
 export { utpTransport, type UtpTransportOptions } from "./transports/utp/mod.ts";
 export type { TransportChoice } from "./src/client_transports.ts";
 export { memoryConnPair, MemoryNetwork } from "./transports/memory.ts";
+export {
+  type ConnOptions,
+  createPeer,
+  hangUp,
+  type PeerOptions,
+  type RtcConfig,
+  type SimplePeerLike,
+  webrtcConn,
+} from "./transports/webrtc.ts";
+export { type LoopbackOptions, LoopbackSignalling } from "./transports/webrtc_loopback.ts";
+export type { WebRtcSettings } from "./src/torrent/signalled_peers.ts";
+export { startTracker, type TrackerOptions, type TrackerServer } from "./src/tracker/server.ts";
+export {
+  defaultSwarmLimits,
+  type SwarmCounts,
+  type SwarmLimits,
+  SwarmTable,
+  type TableAnnounce,
+  type TrackedPeer,
+} from "./src/tracker/swarms.ts";
 export { BencodeError, MagnetError, MetainfoError } from "./src/errors.ts";
 export * from "./src/wire/mod.ts";
 export { Bitfield } from "./src/swarm/bitfield.ts";

@@ -18,6 +18,10 @@ import type { UdpSocket } from "./net/udp.ts";
 import { defaultStorage } from "./storage/default.ts";
 import type { StorageFactory } from "./storage/types.ts";
 import { Torrent } from "./torrent.ts";
+import type { WebRtcSettings } from "./torrent/signalled_peers.ts";
+import { runtime } from "./runtime.ts";
+import { bucketFor, Throttle } from "./torrent/throttle.ts";
+import { selectFiles } from "./stream/select_files.ts";
 import { makePeerId } from "./wire/peer_id.ts";
 import { PeerWire } from "./wire/peer_wire.ts";
 
@@ -27,7 +31,7 @@ export interface ClientOptions {
   port?: number;
   /** Address to listen on; default all interfaces. Tests use `127.0.0.1`. */
   host?: string;
-  /** Accept incoming connections; default true. */
+  /** Accept incoming connections; default true (false in browsers, which cannot listen). */
   listen?: boolean;
   /**
    * Transports by name (`"tcp"`, `"utp"`) or your own, in order of preference
@@ -39,6 +43,12 @@ export interface ClientOptions {
   limits?: Partial<Limits>;
   /** Our 20-byte peer id; default a fresh `-SE0001-` id. */
   peerId?: Uint8Array;
+  /** WebRTC peers through `ws:`/`wss:` trackers; default on in browsers, off elsewhere. */
+  webrtc?: WebRtcSettings | false;
+  /** Most bytes per second sent, over every torrent; default no limit. */
+  limitUp?: number;
+  /** Most bytes per second received, over every torrent; default no limit. */
+  limitDown?: number;
   /**
    * Run a DHT node (BEP 5); default off. It shares the client's UDP port
    * unless given a `port`; `bootstrap` defaults to the public routers.
@@ -60,6 +70,12 @@ export interface AddOptions {
   onCheck?: (done: number, total: number) => void;
   /** Check the data, then wait for `torrent.resume()` before connecting. */
   paused?: boolean;
+  /** Download only these files (indexes as `torrent.files` lists them, pad files not counted). */
+  select?: readonly number[];
+  /** Most bytes per second this torrent sends; default no limit. */
+  limitUp?: number;
+  /** Most bytes per second this torrent receives; default no limit. */
+  limitDown?: number;
   /** For a magnet link: gives up fetching the metadata. */
   signal?: AbortSignal;
 }
@@ -84,8 +100,11 @@ export class Client {
   #listeners: Listener[];
   #udp: UdpSocket | null;
   #udpTracker: UdpTrackerClient | null;
+  #webrtc: WebRtcSettings | undefined;
   #torrents = new Map<string, Torrent>();
   #closed = false;
+  #limitUp: ReturnType<typeof bucketFor>;
+  #limitDown: ReturnType<typeof bucketFor>;
   /** The DHT node, when running one. */
   readonly dht: Dht | null;
 
@@ -104,6 +123,10 @@ export class Client {
     this.#transports = dialers;
     this.#listeners = listeners;
     this.#udp = udp;
+    const webrtc = options.webrtc ?? (runtime === "browser" ? {} : false);
+    this.#webrtc = webrtc === false ? undefined : webrtc;
+    this.#limitUp = bucketFor(options.limitUp);
+    this.#limitDown = bucketFor(options.limitDown);
     // BEP 15 resends after 15 s, doubling; the first wait follows trackerTimeoutMs.
     this.#udpTracker = udp
       ? new UdpTrackerClient(udp, { retryBaseMs: this.#limits.trackerTimeoutMs })
@@ -162,8 +185,14 @@ export class Client {
       if (!isMagnet(torrent)) {
         throw new Error("Cannot add a torrent from text: pass the .torrent file's bytes");
       }
-      const { meta, peers } = await fetchMagnet(parseMagnet(torrent), this.#fetchOptions(options));
-      return this.add(meta, { ...options, peers });
+      const magnet = parseMagnet(torrent);
+      const { meta, peers } = await fetchMagnet(magnet, this.#fetchOptions(options));
+      // The link's `so` (BEP 53) selects files unless the options say otherwise.
+      return this.add(meta, {
+        ...(magnet.select ? { select: magnet.select } : {}),
+        ...options,
+        peers,
+      });
     }
     const meta = torrent instanceof Uint8Array
       ? await parseTorrent(torrent, this.#limits)
@@ -183,9 +212,15 @@ export class Client {
       ...(this.#udpTracker ? { udpTracker: this.#udpTracker } : {}),
       ...(this.dht ? { dht: this.dht } : {}),
       clientHasRoom: () => this.#connectionCount() < this.#limits.maxConnections,
+      ...(this.#webrtc ? { webrtc: this.#webrtc } : {}),
+      throttles: {
+        up: new Throttle([bucketFor(options.limitUp), this.#limitUp]),
+        down: new Throttle([bucketFor(options.limitDown), this.#limitDown]),
+      },
     });
     this.#torrents.set(key, added);
     try {
+      if (options.select) selectFiles(added.files, options.select);
       await added.start({
         ...(options.onCheck ? { onCheck: options.onCheck } : {}),
         ...(options.paused ? { paused: true } : {}),

@@ -47,6 +47,10 @@ export async function openTransports(
   choices: readonly TransportChoice[],
   options: { host?: string; port: number; listen: boolean },
 ): Promise<OpenTransports> {
+  if (runtime === "browser") {
+    // A page can neither listen nor use UDP: its peers come through WebRTC signalling.
+    return { dialers: choices.filter((c) => typeof c !== "string"), listeners: [], udp: null };
+  }
   const tcp = tcpTransport();
   const stream = choices.map((c) => c === "tcp" ? tcp : c).find((c) => c !== "utp");
   const wantUtp = choices.includes("utp");

@@ -9,6 +9,7 @@
 import type { Conn, PeerAddress, Transport, TransportName } from "../transports/mod.ts";
 import { Announcer } from "./discovery/announcer.ts";
 import type { UdpTrackerClient } from "./discovery/udp_tracker.ts";
+import type { TransferStats } from "./discovery/types.ts";
 import type { AnnounceFunction } from "./discovery/announcer.ts";
 import type { SwarmLookup } from "./discovery/types.ts";
 import type { Limits } from "./limits.ts";
@@ -23,10 +24,16 @@ import { Choker } from "./swarm/choker.ts";
 import { DEFAULT_PRIORITY, Picker } from "./swarm/picker.ts";
 import { RateMeter } from "./swarm/rate.ts";
 import { Connector } from "./torrent/connector.ts";
+import { isWebSocketUrl, SignalledPeers, type WebRtcSettings } from "./torrent/signalled_peers.ts";
+import { runWebSeeds } from "./torrent/web_seed.ts";
 import { TorrentExtensions } from "./torrent/extensions.ts";
 import { Peer } from "./torrent/peer.ts";
 import { PieceBuffers } from "./torrent/piece_buffers.ts";
 import { SmartBan } from "./torrent/smart_ban.ts";
+import type { PiecePriority } from "./torrent/file_priorities.ts";
+import { applyPriorities, makeRoom } from "./torrent/prioritize.ts";
+import { Throttle, type Throttles, ThrottleWake } from "./torrent/throttle.ts";
+import { type TorrentFileHandle, torrentFiles } from "./stream/torrent_files.ts";
 import type { BlockMessage, Message, PieceMessage } from "./wire/messages.ts";
 import { PeerWire } from "./wire/peer_wire.ts";
 import type { TorrentSettings } from "./wire/peer_wire_options.ts";
@@ -58,6 +65,10 @@ export interface TorrentOptions {
   announce?: AnnounceFunction;
   /** Whether another connection is welcome client-wide. */
   clientHasRoom?: () => boolean;
+  /** WebRTC peers through `ws:`/`wss:` trackers; without it those trackers are skipped. */
+  webrtc?: WebRtcSettings;
+  /** Upload and download rate limits (the torrent's and the client's); default none. */
+  throttles?: Throttles;
   /** The DHT, to find peers and announce (not used for private torrents). */
   dht?: SwarmLookup;
 }
@@ -114,6 +125,8 @@ export class Torrent extends EventTarget {
   #peerKeys = new Set<string>();
   #connector: Connector;
   #announcer: Announcer | null = null;
+  #signalled: SignalledPeers | null = null;
+  #webSeeds: AbortController | null = null;
   #state: TorrentState = "checking";
   #resolveDone!: () => void;
   #timers: ReturnType<typeof setInterval>[] = [];
@@ -122,6 +135,9 @@ export class Torrent extends EventTarget {
   #verifiedBytes = 0;
   #marks: Promise<void>[] = [];
   #pending = new Set<Promise<unknown>>();
+  #files: TorrentFileHandle[] | undefined;
+  #throttles: Throttles;
+  #wake = new ThrottleWake();
   #extensions: TorrentExtensions;
   #stopDht: (() => void) | null = null;
 
@@ -150,8 +166,40 @@ export class Torrent extends EventTarget {
       headStartMs: this.#limits.transportHeadStartMs,
     });
     this.done = new Promise((resolve) => this.#resolveDone = resolve);
+    this.#throttles = options.throttles ?? { up: new Throttle([]), down: new Throttle([]) };
     const dial = (address: PeerAddress) => this.#connector.add(address);
     this.#extensions = new TorrentExtensions({ meta: this.meta, limits: this.#limits, dial });
+  }
+
+  /** The files (pad files left out): progress, selection, streams. */
+  get files(): TorrentFileHandle[] {
+    return this.#files ??= torrentFiles(this);
+  }
+
+  /** Whether a piece is verified and stored. */
+  hasPiece(piece: number): boolean {
+    return this.#picker.hasPiece(piece);
+  }
+
+  /**
+   * Sets pieces' priorities (0 skips) and deadlines (`performance.now()`
+   * clock); `files` and their streams use it. A new deadline cancels
+   * lower-priority requests, so the peers' next blocks are the urgent ones.
+   */
+  prioritize(changes: readonly PiecePriority[]): void {
+    if (changes.length === 0) return;
+    const urgent = applyPriorities(this.#picker, changes);
+    if (this.#state === "seeding" && this.#picker.remaining > 0) this.#setState("downloading");
+    const now = performance.now();
+    const fastest = [...this.#peers].sort((a, b) =>
+      b.pipeline.download.rate(now) - a.pipeline.download.rate(now)
+    );
+    for (const peer of fastest) {
+      for (const b of urgent ? makeRoom(this.#picker, peer) : []) {
+        void peer.wire.cancel(b.piece, b.begin, b.length);
+      }
+      this.#updateInterest(peer);
+    }
   }
 
   /** Where the torrent is in its life. */
@@ -264,6 +312,12 @@ export class Torrent extends EventTarget {
     return this.#wireSettings();
   }
 
+  /** Takes a connection made by signalling (WebRTC): both sides send their handshake at once. */
+  addConn(conn: Conn): void {
+    if (!this.#hasRoom()) return conn.close();
+    this.#connectorHost().connected(conn).catch(() => conn.close());
+  }
+
   /** Takes a connection that dialled us and completed the handshake for this torrent. */
   adopt(wire: PeerWire): void {
     this.#addPeer(wire, true);
@@ -302,8 +356,12 @@ export class Torrent extends EventTarget {
       headStartMs: this.#limits.transportHeadStartMs,
     });
     this.addPeers(this.#options.peers ?? []);
-    const trackers = [...this.meta.announce, ...(this.#options.trackers ?? [])];
+    const all = [...this.meta.announce, ...(this.#options.trackers ?? [])];
+    const trackers = all.map((tier) => tier.filter((url) => !isWebSocketUrl(url)))
+      .filter((tier) => tier.length > 0);
     if (trackers.length > 0) this.#startAnnouncer(trackers);
+    if (this.#options.webrtc) this.#startSignalled(all.flat().filter(isWebSocketUrl));
+    if (this.meta.urlList.length > 0) this.#startWebSeeds();
     this.#timers.push(setInterval(() => this.#tick(), TICK_MS));
     this.#timers.push(setInterval(() => this.#rechoke(), RECHOKE_MS));
     this.#timers.push(
@@ -316,11 +374,16 @@ export class Torrent extends EventTarget {
   }
 
   async #stopActivity(): Promise<void> {
+    this.#wake.cancel();
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
     this.#stopDht?.();
     this.#connector.close();
     for (const peer of this.#peers) peer.wire.close("local", "torrent stopped");
+    this.#signalled?.stop();
+    this.#signalled = null;
+    this.#webSeeds?.abort();
+    this.#webSeeds = null;
     const announcer = this.#announcer;
     this.#announcer = null;
     await announcer?.stop();
@@ -332,11 +395,7 @@ export class Torrent extends EventTarget {
       peerId: this.#options.peerId,
       port: this.#options.port,
       trackers,
-      stats: () => ({
-        uploaded: this.uploaded,
-        downloaded: this.downloaded,
-        left: this.meta.length - this.#verifiedBytes,
-      }),
+      stats: () => this.#transferStats(),
       limits: this.#limits,
       // A try of one tracker may resend (UDP) a few times before the next tracker is tried.
       attemptTimeoutMs: this.#limits.trackerTimeoutMs * 4,
@@ -352,6 +411,61 @@ export class Torrent extends EventTarget {
     (async () => {
       for await (const candidate of announcer) this.#connector.add(candidate.address);
     })();
+  }
+
+  #transferStats(): TransferStats {
+    return {
+      uploaded: this.uploaded,
+      downloaded: this.downloaded,
+      left: this.meta.length - this.#verifiedBytes,
+    };
+  }
+
+  #startSignalled(urls: string[]): void {
+    if (urls.length === 0) return;
+    this.#signalled = new SignalledPeers({
+      ...this.#options.webrtc,
+      urls,
+      infoHash: this.wireHash,
+      peerId: this.#options.peerId,
+      stats: () => this.#transferStats(),
+      addConn: (conn) => this.addConn(conn),
+      wantsPeers: () => this.#hasRoom(),
+      warn: (message) => this.#warn(message),
+    });
+  }
+
+  #startWebSeeds(): void {
+    const abort = new AbortController();
+    this.#webSeeds = abort;
+    const host = {
+      meta: this.meta,
+      nextPiece: (busy: ReadonlySet<number>) => {
+        if (this.#state !== "downloading") return null;
+        for (let piece = 0; piece < this.meta.pieceCount; piece++) {
+          if (busy.has(piece) || this.#picker.hasPiece(piece)) continue;
+          if (this.#picker.priority(piece) > 0 && !this.#picker.isStarted(piece)) return piece;
+        }
+        return null;
+      },
+      storePiece: (piece: number, data: Uint8Array) => this.#storeWholePiece(piece, data),
+      warn: (message: string) => this.#warn(message),
+    };
+    this.#track(runWebSeeds(host, { signal: abort.signal }));
+  }
+
+  /** Verifies and stores a piece fetched whole (from a web seed); false when its hash fails. */
+  async #storeWholePiece(piece: number, data: Uint8Array): Promise<boolean> {
+    if (!(await verifyPiece(this.meta, piece, data))) return false;
+    if (this.#picker.hasPiece(piece) || this.#state === "closed") return true;
+    await this.#storage.write(piece, 0, data);
+    // The torrent may have closed, or a peer finished the piece, while it was written.
+    if (this.#picker.hasPiece(piece) || (this.#state as TorrentState) === "closed") return true;
+    const partial = this.#buffers.take(piece); // peers' blocks of it, now unneeded
+    if (partial) this.#buffers.release(partial.data);
+    this.#download.add(data.length, performance.now());
+    this.#pieceDone(piece, true);
+    return true;
   }
 
   #tick(): void {
@@ -544,9 +658,17 @@ export class Torrent extends EventTarget {
     ) {
       return;
     }
-    for (const block of this.#picker.pick(peer, want, now)) {
-      void peer.wire.request(block.piece, block.begin, block.length);
+    const allowed = Math.floor(this.#throttles.down.available(now) / BLOCK_SIZE);
+    if (allowed <= 0) {
+      return this.#wake.schedule(this.#throttles.down, BLOCK_SIZE, () => this.#fillAll());
     }
+    const blocks = this.#picker.pick(peer, Math.min(want, allowed), now);
+    for (const block of blocks) void peer.wire.request(block.piece, block.begin, block.length);
+    if (!this.#throttles.down.unlimited) this.#throttles.down.take(blocks.length * BLOCK_SIZE, now);
+  }
+
+  #fillAll(): void {
+    for (const peer of this.#peers) this.#fill(peer, performance.now());
   }
 
   #onBlock(peer: Peer, message: PieceMessage, now: number): void {
@@ -618,10 +740,11 @@ export class Torrent extends EventTarget {
     if (this.#state !== "downloading") return;
     this.#setState("seeding");
     this.#announcer?.completed();
+    this.#signalled?.completed();
     for (const peer of this.#peers) {
       this.#updateInterest(peer);
       // Two seeds have nothing to give each other.
-      if (peer.has.hasAll()) peer.wire.close("local", "both seeding");
+      if (peer.has.hasAll() && this.progress === 1) peer.wire.close("local", "both seeding");
     }
     this.#resolveDone();
     this.dispatchEvent(new Event("done"));
@@ -655,6 +778,7 @@ export class Torrent extends EventTarget {
     try {
       for (let request; (request = peer.requests.shift());) {
         if (peer.wire.status.amChoking) break;
+        await this.#throttles.up.pass(request.length);
         const data = await this.#storage.read(request.index, request.begin, request.length);
         if (!(await peer.wire.piece(request.index, request.begin, data))) break;
         const now = performance.now();

@@ -29,7 +29,8 @@ export interface FetchInputs {
  * @param client The client to fetch with.
  * @param input A path or a magnet URI.
  * @param inputs Extra peers and trackers, the timeout, output options.
- * @returns The torrent, and the peers to dial: `--peer` and a magnet's `x.pe`.
+ * @returns The torrent, the peers to dial (`--peer` and a magnet's `x.pe`),
+ *   and the files a magnet's `so` selects (null for all).
  * @throws {UsageError} For a bad `--timeout`.
  * @throws {Error} When the metadata did not arrive in time.
  */
@@ -37,14 +38,14 @@ export async function metaOrFetch(
   client: Client,
   input: string,
   inputs: FetchInputs,
-): Promise<{ meta: Metainfo; peers: PeerAddress[] }> {
+): Promise<{ meta: Metainfo; peers: PeerAddress[]; select: number[] | null }> {
   const { values, io } = inputs;
   const seconds = values.timeout === undefined ? null : Number(values.timeout);
   if (seconds !== null && !(seconds > 0)) {
     throw new UsageError(`--timeout takes a number of seconds, not "${values.timeout}"`);
   }
   const loaded = await loadTorrentOrMagnet(input);
-  if (loaded.kind === "torrent") return { meta: loaded.meta, peers: inputs.peers };
+  if (loaded.kind === "torrent") return { meta: loaded.meta, peers: inputs.peers, select: null };
   const peers = [...inputs.peers, ...loaded.magnet.peers.flatMap(addressOrNothing)];
   if (!values.json && !values.quiet) io.err("fetching the metadata from peers...\n");
   try {
@@ -53,7 +54,7 @@ export async function metaOrFetch(
       announce: inputs.announce,
       ...(seconds === null ? {} : { signal: AbortSignal.timeout(seconds * 1000) }),
     });
-    return { meta, peers };
+    return { meta, peers, select: loaded.magnet.select };
   } catch (error) {
     if ((error as Error).name !== "TimeoutError") throw error;
     throw new Error(`no peer sent the metadata within ${seconds} s`);

@@ -7,6 +7,7 @@
 
 import { parseAddress, type PeerAddress } from "../../transports/mod.ts";
 import type { Torrent } from "../torrent.ts";
+import type { WebRtcSettings } from "../torrent/signalled_peers.ts";
 import { humanSize, type Io, UsageError } from "./_cli.ts";
 import { deferred } from "../deferred.ts";
 
@@ -16,6 +17,7 @@ export const sessionOptions = {
   announce: { type: "string", multiple: true },
   port: { type: "string" },
   transports: { type: "string" },
+  "ice-servers": { type: "string" },
   "no-dht": { type: "boolean" },
   "dht-port": { type: "string" },
   "dht-bootstrap": { type: "string", multiple: true },
@@ -29,6 +31,7 @@ export interface SessionValues {
   announce?: string[];
   port?: string;
   transports?: string;
+  "ice-servers"?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -36,7 +39,13 @@ export interface SessionValues {
 /** Peers, trackers and the port from the command line, checked. */
 export function sessionInputs(
   values: SessionValues,
-): { peers: PeerAddress[]; announce: string[]; port: number; transports: ("tcp" | "utp")[] } {
+): {
+  peers: PeerAddress[];
+  announce: string[];
+  port: number;
+  transports: ("tcp" | "utp")[];
+  webrtc: WebRtcSettings | false;
+} {
   const peers = (values.peer ?? []).map((text) => {
     try {
       return parseAddress(text);
@@ -45,28 +54,50 @@ export function sessionInputs(
     }
   });
   for (const url of values.announce ?? []) {
-    if (!/^(https?|udp):\/\//i.test(url) || !URL.canParse(url)) {
-      throw new UsageError(`--announce takes an http(s):// or udp:// URL, not "${url}"`);
+    if (!/^(https?|udp|wss?):\/\//i.test(url) || !URL.canParse(url)) {
+      throw new UsageError(`--announce takes an http(s)://, udp:// or ws(s):// URL, not "${url}"`);
     }
   }
-  const transports = parseTransports(values.transports ?? "utp,tcp");
+  const names = (values.transports ?? "utp,tcp").split(",").map((t) => t.trim().toLowerCase());
+  for (const name of names) {
+    if (name !== "tcp" && name !== "utp" && name !== "webrtc") {
+      throw new UsageError(`--transports: "${name}" is not available (tcp, utp and webrtc are)`);
+    }
+  }
+  // uTP before TCP whatever the order, as libtorrent prefers it.
+  const transports = (["utp", "tcp"] as const).filter((name) => names.includes(name));
   const port = values.port === undefined ? 6881 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port takes a number from 0 to 65535, not "${values.port}"`);
   }
-  return { peers, announce: values.announce ?? [], port, transports };
+  return {
+    peers,
+    announce: values.announce ?? [],
+    port,
+    transports,
+    webrtc: webrtcSettings(values, names),
+  };
 }
 
-/** `--transports tcp,utp`: the names in order of preference, uTP before TCP whatever the order. */
-function parseTransports(text: string): ("tcp" | "utp")[] {
-  const names = text.split(",").map((t) => t.trim().toLowerCase());
-  for (const name of names) {
-    if (name !== "tcp" && name !== "utp") {
-      throw new UsageError(`--transports: "${name}" is not available (tcp and utp are)`);
-    }
-  }
-  return (["utp", "tcp"] as const).filter((name) => names.includes(name));
+/** WebRTC settings from `--transports` and `--ice-servers` ("" for none: loopback only). */
+function webrtcSettings(values: SessionValues, transports: string[]): WebRtcSettings | false {
+  if (!transports.includes("webrtc")) return false;
+  const servers = values["ice-servers"];
+  if (servers === undefined) return {};
+  const urls = servers.split(",").map((url) => url.trim()).filter((url) => url !== "");
+  return { config: { iceServers: urls.map((url) => ({ urls: url })) } };
 }
+
+/** Usage lines for the transport and DHT options of {@link sessionOptions}. */
+export const peerUsage =
+  `  --transports LIST        tcp, utp, webrtc (default tcp,utp; uTP is tried before
+                           TCP; WebRTC peers come through ws:// trackers and
+                           need --allow-ffi under Deno)
+  --ice-servers URLS       STUN/TURN servers for WebRTC, comma-separated; ""
+                           for none (loopback only)
+  --no-dht                 do not use the DHT (on by default; needs --allow-env)
+  --dht-port N             the DHT's own UDP port (default: share the peer port)
+  --dht-bootstrap LIST     HOST:PORT nodes to join the DHT through; repeatable`;
 
 /**
  * Shows progress until `until` settles: a redrawn bar on a terminal,

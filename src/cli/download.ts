@@ -8,10 +8,11 @@
 import { memoryStorage } from "../storage/memory.ts";
 import { Client } from "../client.ts";
 import { type Command, parse, UsageError } from "./_cli.ts";
+import { addNamedTorrent, addOptions, addUsage, limitInputs, selectInput } from "./_add.ts";
 import { dhtFromArgs } from "./_dht.ts";
-import { metaOrFetch } from "./_fetch.ts";
 import {
   interrupted,
+  peerUsage,
   progressJson,
   sessionInputs,
   sessionOptions,
@@ -31,24 +32,21 @@ every piece is downloaded and verified.
 Options:
   -o, --output DIR         download folder (with --piece: the file to write)
   --peer HOST:PORT         a peer to dial; repeatable
-  --announce URL           an extra tracker (http, https, udp); repeatable
+  --announce URL           an extra tracker (http, https, udp, ws, wss); repeatable
   --port N                 port to accept peers on (default 6881, 0 picks one)
-  --transports LIST        tcp, utp or both (default tcp,utp: uTP is tried first)
-  --no-dht                 do not use the DHT (on by default; needs --allow-env)
-  --dht-port N             the DHT's own UDP port (default: share the peer port)
-  --dht-bootstrap LIST     HOST:PORT nodes to join the DHT through; repeatable
-  --timeout S              for a magnet: give up fetching the metadata after S seconds
+${peerUsage}
   --seed                   keep seeding after the download, until Ctrl-C
   --piece N                fetch only piece N, verified, and write it to -o
   --json                   progress as newline-delimited JSON on stdout
-  --quiet                  no progress output`,
+  --quiet                  no progress output
+${addUsage}`,
   async run(args, io) {
     const { values, positionals } = parse(args, {
       ...sessionOptions,
+      ...addOptions,
       output: { type: "string", short: "o" },
       seed: { type: "boolean" },
       piece: { type: "string" },
-      timeout: { type: "string" },
     });
     if (positionals.length !== 1) {
       throw new UsageError("download takes one .torrent file or magnet");
@@ -58,30 +56,30 @@ Options:
     if (piece !== null && (!Number.isInteger(piece) || piece < 0)) {
       throw new UsageError(`--piece takes a piece number, not "${values.piece}"`);
     }
-    const { peers, announce, port, transports } = sessionInputs(values);
-    const client = await Client.create({ port, transports, ...dhtFromArgs(values, io) });
-    const { meta, peers: dial } = await metaOrFetch(client, positionals[0]!, {
-      peers,
-      announce,
-      values,
-      io,
-    })
-      .catch(async (error) => {
-        await client.close();
-        throw error;
-      });
-    if (piece !== null && piece >= meta.pieceCount) {
-      await client.close();
-      throw new Error(`piece ${piece} does not exist: the torrent has ${meta.pieceCount}`);
-    }
+    const { peers, announce, port, transports, webrtc } = sessionInputs(values);
+    const client = await Client.create({
+      port,
+      transports,
+      webrtc,
+      ...limitInputs(values),
+      ...dhtFromArgs(values, io),
+    });
     const stop = interrupted();
     try {
-      const torrent = await client.add(meta, {
-        peers: dial,
+      const torrent = await addNamedTorrent(client, positionals[0]!, {
+        peers,
         announce,
+        values,
+        io,
+      }, {
         paused: true,
+        ...selectInput(values),
         ...(piece === null ? { dir: values.output } : { storage: memoryStorage() }),
       });
+      const pieceCount = torrent.meta.pieceCount;
+      if (piece !== null && piece >= pieceCount) {
+        throw new Error(`piece ${piece} does not exist: the torrent has ${pieceCount}`);
+      }
       // The first record shows what was found on disk, before anything is fetched.
       if (values.json) io.out(JSON.stringify({ ...progressJson(torrent), type: "checked" }) + "\n");
       if (piece !== null) torrent.select([piece]);

@@ -14,9 +14,11 @@ import { bencodeCommand } from "./bencode.ts";
 import { handshakeCommand } from "./handshake.ts";
 import { downloadCommand } from "./download.ts";
 import { seedCommand } from "./seed.ts";
+import { serveCommand } from "./serve.ts";
 import { createCommand } from "./create.ts";
 import { infoCommand } from "./info.ts";
 import { magnetCommand } from "./magnet.ts";
+import { trackerCommand } from "./tracker.ts";
 
 /** Every subcommand by name. */
 export const commands: Record<string, Command> = {
@@ -26,9 +28,11 @@ export const commands: Record<string, Command> = {
   bencode: bencodeCommand,
   download: downloadCommand,
   seed: seedCommand,
+  serve: serveCommand,
   announce: announceCommand,
   scrape: scrapeCommand,
   handshake: handshakeCommand,
+  tracker: trackerCommand,
 };
 
 const usage = `Usage: torrent <command> [options]

@@ -8,8 +8,9 @@
 import { Client } from "../client.ts";
 import { type Command, formatSize, parse, UsageError } from "./_cli.ts";
 import { loadTorrentFile } from "./_load.ts";
+import { limitInputs } from "./_add.ts";
 import { dhtFromArgs } from "./_dht.ts";
-import { interrupted, sessionInputs, sessionOptions, showProgress } from "./_session.ts";
+import { interrupted, peerUsage, sessionInputs, sessionOptions, showProgress } from "./_session.ts";
 
 /** The `seed` subcommand. */
 export const seedCommand: Command = {
@@ -23,20 +24,27 @@ verified pieces until Ctrl-C.
 Options:
   --peer HOST:PORT         a peer to dial (some clients do not dial loopback
                            peers they hear of from a tracker); repeatable
-  --announce URL           an extra tracker (http, https, udp); repeatable
+  --announce URL           an extra tracker (http, https, udp, ws, wss); repeatable
   --port N                 port to accept peers on (default 6881, 0 picks one)
-  --transports LIST        tcp, utp or both (default tcp,utp: uTP is tried first)
-  --no-dht                 do not announce on the DHT (on by default; needs --allow-env)
-  --dht-port N             the DHT's own UDP port (default: share the peer port)
-  --dht-bootstrap LIST     HOST:PORT nodes to join the DHT through; repeatable
+${peerUsage}
   --json                   progress as newline-delimited JSON on stdout
-  --quiet                  no progress output`,
+  --quiet                  no progress output
+  --limit-up RATE          most bytes per second sent, like 500K or 5M (K = 1024)`,
   async run(args, io) {
-    const { values, positionals } = parse(args, sessionOptions);
+    const { values, positionals } = parse(args, {
+      ...sessionOptions,
+      "limit-up": { type: "string" },
+    });
     if (positionals.length !== 2) throw new UsageError("seed takes a .torrent file and a folder");
-    const { peers, announce, port, transports } = sessionInputs(values);
+    const { peers, announce, port, transports, webrtc } = sessionInputs(values);
     const meta = await loadTorrentFile(positionals[0]!);
-    const client = await Client.create({ port, transports, ...dhtFromArgs(values, io) });
+    const client = await Client.create({
+      port,
+      transports,
+      webrtc,
+      ...limitInputs(values),
+      ...dhtFromArgs(values, io),
+    });
     const stop = interrupted();
     try {
       const torrent = await client.add(meta, { dir: positionals[1]!, peers, announce });

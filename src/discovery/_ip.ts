@@ -41,28 +41,32 @@ export function isIPLiteral(host: string): boolean {
   return host.includes(":") || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(host);
 }
 
-/** The 4 bytes of an IPv4 dotted quad or the 16 of an IPv6 literal; `null` for anything else. */
+/**
+ * The bytes of an IP literal: 4 for IPv4, 16 for IPv6 (`::ffff:a.b.c.d`
+ * becomes its 4 IPv4 bytes); `null` for anything else.
+ */
 export function ipBytes(host: string): Uint8Array | null {
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
   if (v4) {
     const parts = v4.slice(1).map(Number);
     return parts.every((n) => n <= 255) ? Uint8Array.from(parts) : null;
   }
-  if (!host.includes(":")) return null;
-  const [head = "", tail, extra] = host.split("::");
-  if (extra !== undefined) return null;
-  const groups = (text: string) => text === "" ? [] : text.split(":");
-  const left = groups(head);
-  const right = tail === undefined ? [] : groups(tail);
-  const missing = 8 - left.length - right.length;
-  if (missing < 0 || (tail === undefined && missing !== 0)) return null;
-  const all = [...left, ...new Array(missing).fill("0"), ...right];
-  const out = new Uint8Array(16);
-  for (const [i, group] of all.entries()) {
-    if (!/^[0-9a-f]{1,4}$/i.test(group)) return null;
-    const value = parseInt(group, 16);
-    out[i * 2] = value >> 8;
-    out[i * 2 + 1] = value & 0xff;
-  }
-  return out;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
+  if (mapped) return ipBytes(mapped[1]!);
+  if (!/^[0-9a-f:]+$/i.test(host) || host.split("::").length > 2) return null;
+  const [head, tail] = host.includes("::") ? host.split("::") : [host, undefined];
+  const groups = (text: string | undefined) => text ? text.split(":") : [];
+  const front = groups(head);
+  const back = groups(tail);
+  const missing = 8 - front.length - back.length;
+  if (tail === undefined ? missing !== 0 : missing < 1) return null;
+  const all = [...front, ...Array(missing).fill("0"), ...back];
+  if (all.some((g) => g.length === 0 || g.length > 4)) return null;
+  const bytes = new Uint8Array(16);
+  all.forEach((g, i) => {
+    const n = parseInt(g, 16);
+    bytes[2 * i] = n >> 8;
+    bytes[2 * i + 1] = n & 0xff;
+  });
+  return bytes;
 }

@@ -18,7 +18,7 @@ import type {
 export const Action = { connect: 0, announce: 1, scrape: 2, error: 3 } as const;
 
 /** The connect request's magic protocol id. */
-const PROTOCOL_ID = 0x41727101980n;
+export const PROTOCOL_ID = 0x41727101980n;
 
 const EVENT_CODES: Record<AnnounceEventName, number> = { completed: 1, started: 2, stopped: 3 };
 

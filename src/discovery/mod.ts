@@ -1,7 +1,8 @@
 /**
  * Peer discovery through trackers: HTTP(S) and UDP tracker clients, and the
  * {@link Announcer} that drives one torrent's trackers per BEP 12 and streams
- * the peers they return.
+ * the peers they return; the {@link WebSocketTracker} signals WebRTC peers
+ * (`ws:`, `wss:`) and hands over connected ones.
  *
  * @example
  * ```ts
@@ -41,5 +42,6 @@ export type {
   TransferStats,
 } from "./types.ts";
 export { type UdpRequestOptions, UdpTrackerClient, type UdpTrackerOptions } from "./udp_tracker.ts";
+export { WebSocketTracker, type WebSocketTrackerOptions } from "./ws_tracker.ts";
 export type { Limits } from "../limits.ts";
 export type { PeerAddress } from "../../transports/mod.ts";

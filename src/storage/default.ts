@@ -6,12 +6,13 @@
 
 import { runtime } from "../runtime.ts";
 import { fsStorage } from "./fs.ts";
+import { idbStorage } from "./idb.ts";
 import { memoryStorage } from "./memory.ts";
 import type { StorageFactory } from "./types.ts";
 
 /**
- * The storage for this runtime: files under `dir` in Deno and Node when a
- * folder is given, pieces in memory otherwise.
+ * The storage for this runtime: IndexedDB in browsers; files under `dir` in
+ * Deno and Node when a folder is given, pieces in memory otherwise.
  *
  * @example
  * ```ts
@@ -25,8 +26,7 @@ import type { StorageFactory } from "./types.ts";
  * @returns A storage factory.
  */
 export function defaultStorage(dir?: string): StorageFactory {
-  if (dir !== undefined && runtime !== "browser") return fsStorage(dir);
-  // Browsers, and callers without a folder: this is where the IndexedDB
-  // storage will be chosen for browsers once it exists.
+  if (runtime === "browser") return idbStorage();
+  if (dir !== undefined) return fsStorage(dir);
   return memoryStorage();
 }

@@ -14,6 +14,13 @@
  *    libtorrent does, so duplicates stay few even with deep pipelines; the
  *    first copy to arrive tells which duplicates to cancel.
  *
+ * Before all of these come time-critical pieces (`setDeadline`), earliest
+ * deadline first; once a deadline has passed, a block of such a piece that
+ * is out to another peer is requested again from this one (at most
+ * `endgameRequesters` peers per block, never from a slow peer).
+ * `yieldRequests` cancels a peer's requests for pieces of a lower level, so
+ * that what it sends next is the time-critical data.
+ *
  * The picker is pure: it never sends anything. The caller sends the
  * requests `pick` returns, the cancels `received` returns, and re-picks
  * after `timedOut`, `rejected`, `dropRequests` or `hashFailed`.
@@ -78,6 +85,8 @@ const CANCELLED = 2;
 interface Entry {
   at: number;
   state: typeof ACTIVE | typeof STALE | typeof CANCELLED;
+  /** Copies of a cancelled request that may still arrive after it was asked again. */
+  spare: number;
 }
 
 interface PeerState {
@@ -127,6 +136,8 @@ export class Picker<P> {
   /** Free blocks over all wanted pieces. */
   #free = 0;
   #startSeq = 0;
+  /** Deadlines of time-critical pieces (caller's clock, ms). */
+  #deadlines = new Map<number, number>();
 
   /**
    * A picker for a torrent of which we have nothing, every piece at the default priority.
@@ -348,6 +359,8 @@ export class Picker<P> {
     const pieces = this.#availability.piecesOf(peer);
     if (want <= 0 || this.#order.remaining === 0 || pieces === undefined) return out;
     const state = this.#state(peer);
+    if (this.#deadlines.size > 0) this.#pickCritical(peer, state, pieces, want, now, out);
+    if (out.length >= want) return out;
     const started = this.#startedByLevel(pieces);
     const fresh: number[] = [];
     let need = 0;
@@ -365,10 +378,7 @@ export class Picker<P> {
       fresh.length = 0;
       this.#order.visit(level, pieces, choose);
       for (const piece of fresh) {
-        const progress = new PieceProgress<P>(piece, this.#sizes[piece]!, this.#startSeq++);
-        this.#partials.set(piece, progress);
-        this.#open.add(progress);
-        this.#order.start(piece);
+        const progress = this.#start(piece);
         this.#takeFree(peer, state, progress, want, now, out);
         this.#forgetIfIdle(progress);
       }
@@ -392,11 +402,16 @@ export class Picker<P> {
     const state = this.#peers.get(peer);
     const entry = at && state?.requests.get(at.key);
     if (!at || !state || !entry) return { status: "unsolicited" };
-    state.requests.delete(at.key);
+    const was = entry.state;
+    // Asked again after a cancel: the other copy may come too, and is then a duplicate.
+    if (entry.spare > 0) {
+      entry.spare--;
+      entry.state = CANCELLED;
+    } else state.requests.delete(at.key);
     const progress = this.#partials.get(at.piece);
-    if (progress && entry.state !== CANCELLED) {
+    if (progress && was !== CANCELLED) {
       this.#change(progress, at.block, () => {
-        if (entry.state === ACTIVE) progress.active[at.block]!--;
+        if (was === ACTIVE) progress.active[at.block]!--;
         progress.removeRequester(at.block, peer);
       });
     }
@@ -512,6 +527,17 @@ export class Picker<P> {
   }
 
   /**
+   * Whether some block of a piece has been requested or received and the
+   * piece is not verified yet (whole-piece sources, such as web seeds, skip
+   * such pieces).
+   *
+   * @param piece The piece index.
+   */
+  isStarted(piece: number): boolean {
+    return this.#partials.has(piece);
+  }
+
+  /**
    * A piece passed its hash check (or was found complete in storage).
    *
    * @param piece The piece index.
@@ -521,6 +547,7 @@ export class Picker<P> {
   pieceVerified(piece: number): PeerBlock<P>[] {
     this.#checkPiece(piece);
     const cancel: PeerBlock<P>[] = [];
+    this.#deadlines.delete(piece);
     if (this.#order.have.get(piece)) return cancel;
     const free = this.#freeIn(piece);
     if (this.#order.markHave(piece)) this.#free -= free;
@@ -535,6 +562,90 @@ export class Picker<P> {
       }
     }
     return cancel;
+  }
+
+  /**
+   * Makes a piece time-critical: it is picked before every priority level,
+   * earliest deadline first, and its blocks are requested again from other
+   * peers once the deadline has passed. Verifying the piece clears it.
+   *
+   * @param piece The piece index.
+   * @param at The deadline in milliseconds (the clock of `now`), or
+   * `undefined` to clear it.
+   * @throws {RangeError} When the piece is out of range.
+   */
+  setDeadline(piece: number, at: number | undefined): void {
+    this.#checkPiece(piece);
+    if (at === undefined || this.#order.have.get(piece)) this.#deadlines.delete(piece);
+    else this.#deadlines.set(piece, at);
+  }
+
+  /**
+   * Cancels a peer's active requests for pieces below a priority level that
+   * are not time-critical and not yet received, so that the peer's queue
+   * serves time-critical blocks next. The blocks become free; a copy that
+   * arrives anyway is still accepted.
+   *
+   * @param peer The peer.
+   * @param level Requests for pieces of a lower priority are cancelled.
+   * @returns The blocks to send `cancel` for.
+   */
+  yieldRequests(peer: P, level: number): BlockRequest[] {
+    const state = this.#peers.get(peer);
+    const cancelled: BlockRequest[] = [];
+    if (!state) return cancelled;
+    for (const [key, entry] of state.requests) {
+      const at = this.#unkey(key);
+      if (
+        entry.state !== ACTIVE || this.#deadlines.has(at.piece) ||
+        this.#order.priority(at.piece) >= level
+      ) continue;
+      const progress = this.#partials.get(at.piece)!;
+      this.#change(progress, at.block, () => {
+        progress.active[at.block]!--;
+        progress.removeRequester(at.block, peer);
+        entry.state = CANCELLED;
+      });
+      this.#forgetIfIdle(progress);
+      cancelled.push(this.#block(at.piece, at.block));
+    }
+    return cancelled;
+  }
+
+  /** Time-critical pieces the peer has, earliest deadline first: free blocks, then late duplicates. */
+  #pickCritical(
+    peer: P,
+    state: PeerState,
+    pieces: Readonly<Bitfield> | "all",
+    want: number,
+    now: number,
+    out: BlockRequest[],
+  ): void {
+    const critical = [...this.#deadlines].sort((a, b) => a[1] - b[1]);
+    for (const [piece, deadline] of critical) {
+      if (!this.#order.wanted(piece) || (pieces !== "all" && !pieces.get(piece))) continue;
+      const progress = this.#partials.get(piece) ?? this.#start(piece);
+      this.#takeFree(peer, state, progress, want, now, out);
+      if (now >= deadline && !state.slow) {
+        for (let block = 0; block < progress.blocks && out.length < want; block++) {
+          if (
+            !progress.received[block] && this.#askable(state, piece, block) &&
+            (progress.requesters[block]?.length ?? 0) < this.#endgameRequesters
+          ) out.push(this.#request(peer, state, progress, block, now));
+        }
+      }
+      this.#forgetIfIdle(progress);
+      if (out.length >= want) return;
+    }
+  }
+
+  /** Starts downloading a piece: its block state, out of the queue. */
+  #start(piece: number): PieceProgress<P> {
+    const progress = new PieceProgress<P>(piece, this.#sizes[piece]!, this.#startSeq++);
+    this.#partials.set(piece, progress);
+    this.#open.add(progress);
+    this.#order.start(piece);
+    return progress;
   }
 
   #freeIn(piece: number): number {
@@ -621,8 +732,9 @@ export class Picker<P> {
     now: number,
   ): BlockRequest {
     const key = progress.piece * this.#stride + block;
+    const cancelled = state.requests.get(key);
     state.requests.delete(key);
-    state.requests.set(key, { at: now, state: ACTIVE });
+    state.requests.set(key, { at: now, state: ACTIVE, spare: cancelled ? cancelled.spare + 1 : 0 });
     this.#change(progress, block, () => {
       progress.active[block]!++;
       progress.addRequester(block, peer);

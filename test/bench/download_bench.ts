@@ -25,7 +25,7 @@
  *   settings), Transmission (`transmission-cli`; the seeder dials it, since it
  *   ignores loopback peers from trackers), aria2 (`aria2c`, which learns the
  *   seeder from an `opentracker` on loopback), WebTorrent (npm, on Node,
- *   installed once into `$TMPDIR/torrent-bench/cache/`, its WebRTC module
+ *   installed once into `$TMPDIR/torrent-test/`, its WebRTC module
  *   stubbed out: see {@link installWebTorrent}). A missing tool skips its
  *   client with a line saying so.
  * - Rounds interleave the clients, and each download starts after a `sync`.
@@ -42,12 +42,12 @@
  */
 
 import { parseArgs } from "node:util";
+import { installWebTorrent, WEBTORRENT_VERSION } from "../interop/_webtorrent_install.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 const ROOT = new URL("../../", import.meta.url).pathname;
 /** Debian's python with the libtorrent bindings (the first python on PATH may lack them). */
 const PYTHON = "/usr/bin/python3";
-const WEBTORRENT_VERSION = "3.0.21";
 const PIECE_LENGTH = 1 << 20;
 const MIB = 1 << 20;
 /** USER_HZ, the unit of /proc's CPU times (100 on Linux everywhere that matters). */
@@ -679,7 +679,9 @@ async function leechers(src: Source, seederPort: () => Seeder, tracker: () => st
 
   const node = await which("node");
   const npm = await which("npm");
-  const webtorrent = node && npm && ONLY.includes("webtorrent") ? await installWebTorrent() : null;
+  const webtorrent = node && npm && ONLY.includes("webtorrent")
+    ? await installWebTorrent("stub")
+    : null;
   list.push({
     name: "webtorrent",
     version: webtorrent
@@ -712,62 +714,6 @@ async function ourVersion(): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-/**
- * Installs webtorrent into a cache folder keyed by its version, once. npm
- * scripts are off: ip-set's preinstall insists on pnpm, and node-datachannel
- * (WebRTC, through webrtc-polyfill) fetches its binary from GitHub. WebRTC is
- * not used here, so webrtc-polyfill is overridden by a stub that throws if it
- * ever is; TCP is untouched.
- */
-async function installWebTorrent(): Promise<string | { error: string }> {
-  const dir = `${BASE}/cache/webtorrent-${WEBTORRENT_VERSION}`;
-  if (await exists(`${dir}/node_modules/webtorrent/package.json`)) return dir;
-  const partial = `${dir}.partial-${Deno.pid}`;
-  await Deno.mkdir(`${partial}/webrtc-stub`, { recursive: true });
-  await Deno.writeTextFile(
-    `${partial}/package.json`,
-    JSON.stringify({
-      private: true,
-      dependencies: { webtorrent: WEBTORRENT_VERSION },
-      overrides: { "webrtc-polyfill": "file:./webrtc-stub" },
-    }),
-  );
-  await Deno.writeTextFile(
-    `${partial}/webrtc-stub/package.json`,
-    JSON.stringify({ name: "webrtc-polyfill", version: "0.0.0", type: "module", main: "index.js" }),
-  );
-  await Deno.writeTextFile(
-    `${partial}/webrtc-stub/index.js`,
-    [
-      "class Unavailable {",
-      '  constructor() { throw new Error("WebRTC is not available in the download benchmark"); }',
-      "}",
-      "export class RTCPeerConnection extends Unavailable {}",
-      "export class RTCSessionDescription extends Unavailable {}",
-      "export class RTCIceCandidate extends Unavailable {}",
-      "export default { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate };",
-      "",
-    ].join("\n"),
-  );
-  console.log(`installing webtorrent@${WEBTORRENT_VERSION} into ${dir} ...`);
-  const installed = await output(
-    ["npm", "install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
-    { cwd: partial },
-  );
-  if (installed.code !== 0) {
-    await Deno.remove(partial, { recursive: true }).catch(() => {});
-    return { error: installed.stderr.trim().split("\n").slice(-3).join(" ") };
-  }
-  try {
-    await Deno.rename(partial, dir);
-  } catch (err) {
-    // Another run installed it meanwhile.
-    await Deno.remove(partial, { recursive: true }).catch(() => {});
-    if (!(await exists(`${dir}/node_modules/webtorrent/package.json`))) throw err;
-  }
-  return dir;
 }
 
 // ---------------------------------------------------------------------------

@@ -21,6 +21,14 @@ export interface TransportFixture {
   host: string;
   /** Called after each test, whether it passed or not. */
   cleanup?: () => Promise<void>;
+  /**
+   * For a transport with no receive flow control (a WebRTC data channel):
+   * the most unread bytes a receiver holds before it drops the sender. Its
+   * senders are held back by the channel's own buffer only, so the large
+   * transfer reads as it goes, and a receiver that reads nothing must drop
+   * the connection near this bound instead of holding ever more.
+   */
+  unreadBound?: number;
 }
 
 /** Every wait in the suite is bounded, so a broken transport fails instead of hanging. */
@@ -105,6 +113,25 @@ export function transportConformance(name: string, make: () => Promise<Transport
 
   test("64 MiB both ways at once, senders held back while receivers do not read", async (t) => {
     const [a, b] = await t.pair(await t.listen());
+    if (t.unreadBound !== undefined) {
+      const [ab, ba] = [new Pump(a, BIG, 0), new Pump(b, BIG, 7 * CHUNK + 3)];
+      await within(
+        Promise.all([ab.done, ba.done, verify(b, BIG, 0), verify(a, BIG, 7 * CHUNK + 3)]),
+        "64 MiB each way, read as it comes",
+        6 * TIMEOUT_MS,
+      );
+      const [c, d] = await t.pair(await t.listen());
+      const idle = new Pump(c, 4 * BIG, 0);
+      await within(d.closed, "the receiver that reads nothing dropping the sender");
+      await rejection(idle.done, "writes to a receiver that dropped the connection");
+      const overrun = await rejection(d.readable.getReader().read(), "a read after the overrun");
+      assert.ok(overrun instanceof Error);
+      assert.ok(
+        idle.sent <= t.unreadBound + MAX_BUFFERED,
+        `${idle.sent} bytes accepted, bound ${t.unreadBound}`,
+      );
+      return;
+    }
     const ab = new Pump(a, BIG, 0);
     const ba = new Pump(b, BIG, 7 * CHUNK + 3);
     const stalled = await Promise.all([ab.stalled(), ba.stalled()]);
@@ -255,11 +282,13 @@ export function transportConformance(name: string, make: () => Promise<Transport
 class Harness {
   readonly transport: Transport;
   readonly host: string;
+  readonly unreadBound: number | undefined;
   #open: { close(): void }[] = [];
 
   constructor(fixture: TransportFixture) {
     this.transport = fixture.transport;
     this.host = fixture.host;
+    this.unreadBound = fixture.unreadBound;
   }
 
   async listen(): Promise<Listener> {
