@@ -33,7 +33,19 @@ import { bencodeKey, keyBytes } from "./bencode_keys.ts";
 import { type Limits, resolveLimits } from "../limits.ts";
 import type { BencodeDict, BencodeValue } from "./types.ts";
 
-/** Where a value lies in the input: `bytes.subarray(start, end)`. */
+/**
+ * Where a value lies in the input: `bytes.subarray(start, end)`.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { decodeBencode, type Span } from "./bencode.ts";
+ *
+ * const bytes = new TextEncoder().encode("d4:infod4:name1:aee");
+ * const span: Span = decodeBencode(bytes).spans.get("info")!;
+ * strictEqual(new TextDecoder().decode(bytes.subarray(span.start, span.end)), "d4:name1:ae");
+ * ```
+ */
 export interface Span {
   /** Offset of the value's first byte. */
   start: number;
@@ -41,7 +53,19 @@ export interface Span {
   end: number;
 }
 
-/** The result of {@link decodeBencode}. */
+/**
+ * The result of {@link decodeBencode}.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { type Decoded, decodeBencode } from "./bencode.ts";
+ *
+ * const decoded: Decoded = decodeBencode(new TextEncoder().encode("d3:agei42e3:tagli1ei2eee"));
+ * deepStrictEqual(decoded.value, { age: 42, tag: [1, 2] });
+ * deepStrictEqual(decoded.spans.get("age"), { start: 6, end: 10 });
+ * ```
+ */
 export interface Decoded {
   /** The decoded value: numbers, byte strings, arrays, dictionaries. */
   value: BencodeValue;
@@ -68,6 +92,17 @@ const latin1 = new TextDecoder("latin1");
  * @param limits Bounds to enforce (defaults from `defaultLimits`).
  * @returns The value and, for a dictionary, the spans of its values.
  * @throws {BencodeError} With the byte offset of the first fault.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual, throws } from "node:assert/strict";
+ * import { decodeBencode } from "./bencode.ts";
+ *
+ * const { value } = decodeBencode(new TextEncoder().encode("l4:spami7ee"));
+ * deepStrictEqual(value, [new TextEncoder().encode("spam"), 7]);
+ * throws(() => decodeBencode(new TextEncoder().encode("i03e")), { name: "BencodeError" });
+ * throws(() => decodeBencode(new TextEncoder().encode("le"), { maxBencodeBytes: 1 }), { offset: 0 });
+ * ```
  */
 export function decodeBencode(
   bytes: Uint8Array,

@@ -23,7 +23,21 @@ import {
 import { choosePieceLength } from "./piece_length.ts";
 import type { TorrentVersion } from "./types.ts";
 
-/** One file to put in a torrent. */
+/**
+ * One file to put in a torrent.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { createTorrent, type SourceFile } from "./create_torrent.ts";
+ * import { parseTorrent } from "./parse_torrent.ts";
+ *
+ * const data = new TextEncoder().encode("hello");
+ * const file: SourceFile = { path: ["docs", "hello.txt"], length: data.length, stream: () => new Blob([data]).stream() };
+ * const meta = await parseTorrent(await createTorrent([file], { name: "demo" }));
+ * deepStrictEqual(meta.files.map((f) => f.path), [["demo", "docs", "hello.txt"]]);
+ * ```
+ */
 export interface SourceFile {
   /** Path inside the torrent's folder (for a single-file torrent, just its name). */
   path: string[];
@@ -33,7 +47,21 @@ export interface SourceFile {
   stream(): ReadableStream<Uint8Array>;
 }
 
-/** Options for {@link createTorrent}. */
+/**
+ * Options for {@link createTorrent}.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { createTorrent, type CreateTorrentOptions } from "./create_torrent.ts";
+ * import { parseTorrent } from "./parse_torrent.ts";
+ *
+ * const file = { path: ["hello.txt"], length: 5, stream: () => new Blob(["hello"]).stream() };
+ * const options: CreateTorrentOptions = { version: 2, private: true, creationDate: null, comment: "demo" };
+ * const meta = await parseTorrent(await createTorrent([file], options));
+ * deepStrictEqual([meta.version, meta.private, meta.creationDate, meta.comment], [2, true, null, "demo"]);
+ * ```
+ */
 export interface CreateTorrentOptions {
   /** Torrent name; defaults to the file's name for a single file. */
   name?: string;

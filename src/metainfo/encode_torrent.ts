@@ -34,7 +34,29 @@ export function encodeTorrent(meta: Metainfo): Uint8Array {
   return encodeTorrentFile(meta.infoBytes, meta);
 }
 
-/** The fields of a `.torrent` file outside its info dictionary. */
+/**
+ * The fields of a `.torrent` file outside its info dictionary.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { encodeBencode } from "./bencode.ts";
+ * import { encodeTorrentFile, type OuterFields } from "./encode_torrent.ts";
+ * import { parseTorrent } from "./parse_torrent.ts";
+ *
+ * const infoBytes = encodeBencode({ name: "a.txt", "piece length": 16384, length: 5, pieces: new Uint8Array(20) });
+ * const outer: OuterFields = {
+ *   announce: [["http://127.0.0.1:8000/announce"]],
+ *   urlList: [],
+ *   comment: "demo",
+ *   createdBy: null,
+ *   creationDate: null,
+ *   pieceLayers: new Map(),
+ * };
+ * const meta = await parseTorrent(encodeTorrentFile(infoBytes, outer));
+ * deepStrictEqual([meta.announce, meta.comment], [outer.announce, "demo"]);
+ * ```
+ */
 export type OuterFields = Pick<
   Metainfo,
   "announce" | "urlList" | "comment" | "createdBy" | "creationDate" | "pieceLayers"
@@ -46,6 +68,20 @@ export type OuterFields = Pick<
  * @param infoBytes The encoded info dictionary, written as is.
  * @param outer Trackers, web seeds, comment, creator, date and piece layers.
  * @returns The `.torrent` file's bytes.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ * import { encodeBencode } from "./bencode.ts";
+ * import { encodeTorrentFile } from "./encode_torrent.ts";
+ * import { parseTorrent } from "./parse_torrent.ts";
+ *
+ * const infoBytes = encodeBencode({ name: "a.txt", "piece length": 16384, length: 5, pieces: new Uint8Array(20) });
+ * const none = { announce: [], urlList: [], comment: null, createdBy: null, creationDate: null };
+ * const torrent = encodeTorrentFile(infoBytes, { ...none, pieceLayers: new Map() });
+ * strictEqual(torrent.length, "d4:info".length + infoBytes.length + "e".length);
+ * deepStrictEqual((await parseTorrent(torrent)).infoBytes, infoBytes);
+ * ```
  */
 export function encodeTorrentFile(infoBytes: Uint8Array, outer: OuterFields): Uint8Array {
   const entries = new Map<string, Uint8Array>([["info", infoBytes]]);

@@ -9,7 +9,28 @@ import { toHex } from "../bytes.ts";
 import { MagnetError } from "../errors.ts";
 import { decodeBase32 } from "./base32.ts";
 
-/** A parsed magnet link. */
+/**
+ * A parsed magnet link.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { formatMagnet, type Magnet, parseMagnet } from "./magnet.ts";
+ *
+ * const magnet: Magnet = {
+ *   infoHash: "c".repeat(40),
+ *   infoHashV2: null,
+ *   name: "demo",
+ *   trackers: ["udp://127.0.0.1:6969"],
+ *   webSeeds: [],
+ *   peers: ["127.0.0.1:6881"],
+ *   select: null,
+ *   length: null,
+ *   extra: [],
+ * };
+ * deepStrictEqual(parseMagnet(formatMagnet(magnet)), magnet);
+ * ```
+ */
 export interface Magnet {
   /** v1 info hash (`xt=urn:btih:`) as lower-case hex (40), or `null`. */
   infoHash: string | null;

@@ -81,7 +81,23 @@ export async function parseTorrent(
   };
 }
 
-/** What the info dictionary alone determines. */
+/**
+ * What the info dictionary alone determines.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { defaultLimits } from "../limits.ts";
+ * import { encodeBencode } from "./bencode.ts";
+ * import { type ParsedInfo, parseInfo } from "./parse_torrent.ts";
+ *
+ * const name = new TextEncoder().encode("a.txt");
+ * const info = { name, "piece length": 16384, length: 5, pieces: new Uint8Array(20) };
+ * const parsed: ParsedInfo = await parseInfo(info, encodeBencode(info), defaultLimits);
+ * deepStrictEqual([parsed.version, parsed.pieceCount, parsed.singleFile], [1, 1, true]);
+ * deepStrictEqual(parsed.files.map((file) => file.path), [["a.txt"]]);
+ * ```
+ */
 export type ParsedInfo = Omit<
   Metainfo,
   | "pieceLayers"
@@ -99,6 +115,22 @@ export type ParsedInfo = Omit<
  * @param info The decoded info dictionary.
  * @param infoBytes Its original encoded bytes.
  * @param limits Bounds on file count and path components.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { toHex } from "../bytes.ts";
+ * import { defaultLimits } from "../limits.ts";
+ * import { decodeBencode } from "./bencode.ts";
+ * import { parseInfo } from "./parse_torrent.ts";
+ *
+ * // An info dictionary as received from a peer (BEP 9), bencoded.
+ * const infoBytes = new TextEncoder().encode("d6:lengthi5e4:name5:a.txt12:piece lengthi16384e6:pieces20:" + "x".repeat(20) + "e");
+ * const { value } = decodeBencode(infoBytes);
+ * const parsed = await parseInfo(value as Record<string, never>, infoBytes, defaultLimits);
+ * const sha1 = new Uint8Array(await crypto.subtle.digest("SHA-1", infoBytes));
+ * strictEqual(parsed.infoHash, toHex(sha1));
+ * ```
  */
 export async function parseInfo(
   info: BencodeDict,

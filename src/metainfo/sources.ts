@@ -8,7 +8,21 @@
 import { fileSystem } from "../runtime.ts";
 import type { SourceFile } from "./create_torrent.ts";
 
-/** Files ready for `createTorrent`, with the name and layout they suggest. */
+/**
+ * Files ready for `createTorrent`, with the name and layout they suggest.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { type Sources, sourcesFromPath } from "./sources.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.txt`, "hello");
+ * const sources: Sources = await sourcesFromPath(dir);
+ * deepStrictEqual([sources.folder, sources.files.map((file) => [file.path, file.length])], [true, [[["a.txt"], 5]]]);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
 export interface Sources {
   /** The file or folder's name: the torrent's name. */
   name: string;
@@ -74,6 +88,18 @@ export async function sourcesFromPath(path: string): Promise<Sources> {
  *
  * @param blobs The files.
  * @returns One source per file.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ * import { createTorrent } from "./create_torrent.ts";
+ * import { parseTorrent } from "./parse_torrent.ts";
+ * import { sourcesFromBlobs } from "./sources.ts";
+ *
+ * const files = sourcesFromBlobs([new File(["hello"], "hello.txt")]);
+ * deepStrictEqual(files.map((file) => [file.path, file.length]), [[["hello.txt"], 5]]);
+ * strictEqual((await parseTorrent(await createTorrent(files))).name, "hello.txt");
+ * ```
  */
 export function sourcesFromBlobs(blobs: readonly File[]): SourceFile[] {
   return blobs.map((blob) => {

@@ -5,23 +5,77 @@
  * @module
  */
 
-/** A decoded bencode value: integers are numbers, strings stay bytes. */
+/**
+ * A decoded bencode value: integers are numbers, strings stay bytes.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { decodeBencode, encodeBencode } from "./bencode.ts";
+ * import type { BencodeValue } from "./types.ts";
+ *
+ * const value: BencodeValue = [42, new TextEncoder().encode("spam"), { n: [] }];
+ * deepStrictEqual(decodeBencode(encodeBencode(value)).value, value);
+ * ```
+ */
 export type BencodeValue =
   | number
   | Uint8Array
   | BencodeValue[]
   | BencodeDict;
 
-/** A decoded bencode dictionary. */
+/**
+ * A decoded bencode dictionary.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { encodeBencode } from "./bencode.ts";
+ * import type { BencodeDict } from "./types.ts";
+ *
+ * const dict: BencodeDict = { b: 2, a: new TextEncoder().encode("x") };
+ * strictEqual(new TextDecoder().decode(encodeBencode(dict)), "d1:a1:x1:bi2ee"); // keys sorted
+ * ```
+ */
 export interface BencodeDict {
   /** A member, named as `bencodeKey` names its key. */
   [key: string]: BencodeValue;
 }
 
-/** Which BitTorrent metadata versions a torrent carries. */
+/**
+ * Which BitTorrent metadata versions a torrent carries.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { createTorrent } from "./create_torrent.ts";
+ * import { parseTorrent } from "./parse_torrent.ts";
+ * import type { TorrentVersion } from "./types.ts";
+ *
+ * const file = { path: ["hello.txt"], length: 5, stream: () => new Blob(["hello"]).stream() };
+ * for (const version of [1, 2, "hybrid"] satisfies TorrentVersion[]) {
+ *   strictEqual((await parseTorrent(await createTorrent([file], { version }))).version, version);
+ * }
+ * ```
+ */
 export type TorrentVersion = 1 | 2 | "hybrid";
 
-/** One file of a torrent, as it will be laid out on disk. */
+/**
+ * One file of a torrent, as it will be laid out on disk.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { createTorrent } from "./create_torrent.ts";
+ * import { parseTorrent } from "./parse_torrent.ts";
+ * import type { TorrentFile } from "./types.ts";
+ *
+ * const files = ["a.bin", "b.bin"].map((name) => ({ path: [name], length: 5, stream: () => new Blob(["12345"]).stream() }));
+ * const meta = await parseTorrent(await createTorrent(files, { name: "demo" }));
+ * const second: TorrentFile = meta.files[1]!;
+ * deepStrictEqual([second.path, second.length, second.offset, second.padding], [["demo", "b.bin"], 5, 5, false]);
+ * ```
+ */
 export interface TorrentFile {
   /** Path components under the download folder (the torrent's folder first for multi-file torrents), made safe by `safePath`. */
   path: string[];
@@ -37,7 +91,22 @@ export interface TorrentFile {
   piecesRoot: Uint8Array | null;
 }
 
-/** A parsed `.torrent` file. */
+/**
+ * A parsed `.torrent` file.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { createTorrent } from "./create_torrent.ts";
+ * import { parseTorrent } from "./parse_torrent.ts";
+ * import type { Metainfo } from "./types.ts";
+ *
+ * const file = { path: ["hello.txt"], length: 5, stream: () => new Blob(["hello"]).stream() };
+ * const meta: Metainfo = await parseTorrent(await createTorrent([file], { version: "hybrid" }));
+ * deepStrictEqual([meta.name, meta.length, meta.pieceCount, meta.singleFile], ["hello.txt", 5, 1, true]);
+ * deepStrictEqual([meta.infoHash?.length, meta.infoHashV2?.length], [40, 64]);
+ * ```
+ */
 export interface Metainfo {
   /** Display name and the top-level file or folder name, made safe. */
   name: string;

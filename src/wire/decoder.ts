@@ -9,7 +9,21 @@ import { bitfieldBytes, checkFrame, parsePayload, read32 } from "./_frame.ts";
 import { type Message, MessageId } from "./messages.ts";
 import { WireError } from "./wire_error.ts";
 
-/** Options for {@link MessageDecoder}. */
+/**
+ * Options for {@link MessageDecoder}.
+ *
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { type DecoderOptions, MessageDecoder } from "./decoder.ts";
+ * import { encodeMessage } from "./encode.ts";
+ *
+ * const options: DecoderOptions = { limits: { maxMessageBytes: 64 }, pieceCount: 8 };
+ * const decoder = new MessageDecoder(options);
+ * const tooLong = encodeMessage({ type: "bitfield", bits: new Uint8Array(2) });
+ * throws(() => decoder.push(tooLong), { reason: "bad-bitfield" });
+ * ```
+ */
 export interface DecoderOptions {
   /** Bounds; only `maxMessageBytes` is used here. */
   limits?: Partial<Pick<Limits, "maxMessageBytes">>;

@@ -7,7 +7,19 @@
 
 import { type Message, MessageId } from "./messages.ts";
 
-/** Bytes before a `piece` message's block: length, id, index, begin. */
+/**
+ * Bytes before a `piece` message's block: length, id, index, begin.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { encodeMessage, PIECE_HEADER_BYTES } from "./encode.ts";
+ *
+ * const block = new Uint8Array(100);
+ * const bytes = encodeMessage({ type: "piece", index: 0, begin: 0, block });
+ * strictEqual(bytes.length, PIECE_HEADER_BYTES + block.length);
+ * ```
+ */
 export const PIECE_HEADER_BYTES = 13;
 
 const KEEP_ALIVE = new Uint8Array(4);

@@ -12,7 +12,22 @@ import { decodeBencode, encodeBencode } from "../metainfo/bencode.ts";
 import type { BencodeDict, BencodeValue } from "../metainfo/types.ts";
 import { WireError } from "./wire_error.ts";
 
-/** A decoded extension handshake; absent or unusable optional fields are left out. */
+/**
+ * A decoded extension handshake; absent or unusable optional fields are left out.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { decodeExtensionHandshake, encodeExtensionHandshake, type ExtensionHandshake } from "./extension_handshake.ts";
+ *
+ * const ours: ExtensionHandshake = {
+ *   extensions: new Map([["ut_metadata", 3]]),
+ *   client: "seed 0.1.0",
+ *   metadataSize: 1234,
+ * };
+ * deepStrictEqual(decodeExtensionHandshake(encodeExtensionHandshake(ours)), ours);
+ * ```
+ */
 export interface ExtensionHandshake {
   /** `m`: extension name to the id the sender receives it under; 0 turns it off. */
   extensions: Map<string, number>;
@@ -68,6 +83,18 @@ export function encodeExtensionHandshake(handshake: ExtensionHandshake): Uint8Ar
  * @param limits Bounds for the bencode decoder.
  * @returns The handshake.
  * @throws {WireError} `bad-extension-handshake` for bad bencode, a non-dictionary or a bad `m` or `metadata_size`.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual, throws } from "node:assert/strict";
+ * import { decodeExtensionHandshake } from "./extension_handshake.ts";
+ *
+ * const payload = new TextEncoder().encode("d1:md6:ut_pexi1ee1:pi6881ee");
+ * const handshake = decodeExtensionHandshake(payload);
+ * strictEqual(handshake.extensions.get("ut_pex"), 1);
+ * strictEqual(handshake.port, 6881);
+ * throws(() => decodeExtensionHandshake(new TextEncoder().encode("le")), { reason: "bad-extension-handshake" });
+ * ```
  */
 export function decodeExtensionHandshake(
   payload: Uint8Array,

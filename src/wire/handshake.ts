@@ -8,13 +8,36 @@
 
 import { WireError } from "./wire_error.ts";
 
-/** Bytes in a handshake. */
+/**
+ * Bytes in a handshake.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { encodeHandshake, HANDSHAKE_BYTES } from "./handshake.ts";
+ *
+ * const zeros = (n: number) => new Uint8Array(n);
+ * const bytes = encodeHandshake({ reserved: zeros(8), infoHash: zeros(20), peerId: zeros(20) });
+ * strictEqual(bytes.length, HANDSHAKE_BYTES);
+ * ```
+ */
 export const HANDSHAKE_BYTES = 68;
 
 /** `\x13BitTorrent protocol`: the length-prefixed protocol name. */
 const PROTOCOL = new TextEncoder().encode("\x13BitTorrent protocol");
 
-/** The extension bits of the reserved bytes this library knows. */
+/**
+ * The extension bits of the reserved bytes this library knows.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { type HandshakeFlags, readFlags, reservedBytes } from "./handshake.ts";
+ *
+ * const flags: HandshakeFlags = { dht: false, fast: true, v2: false, extended: true };
+ * deepStrictEqual(readFlags(reservedBytes(flags)), flags);
+ * ```
+ */
 export interface HandshakeFlags {
   /** BEP 5 DHT: `reserved[7] & 0x01`. */
   dht: boolean;
@@ -26,7 +49,22 @@ export interface HandshakeFlags {
   extended: boolean;
 }
 
-/** A handshake, as sent or received. */
+/**
+ * A handshake, as sent or received.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { encodeHandshake, type Handshake, parseHandshake, reservedBytes } from "./handshake.ts";
+ *
+ * const handshake: Handshake = {
+ *   reserved: reservedBytes({ extended: true }),
+ *   infoHash: new Uint8Array(20).fill(1),
+ *   peerId: new Uint8Array(20).fill(2),
+ * };
+ * deepStrictEqual(parseHandshake(encodeHandshake(handshake)), handshake);
+ * ```
+ */
 export interface Handshake {
   /** The 8 reserved bytes, bits unknown to us included. */
   reserved: Uint8Array;
@@ -70,6 +108,15 @@ export function reservedBytes(flags: Partial<HandshakeFlags>): Uint8Array {
  *
  * @param reserved 8 reserved bytes from a handshake.
  * @returns Which known extensions they announce.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { readFlags } from "./handshake.ts";
+ *
+ * const reserved = new Uint8Array([0, 0, 0, 0, 0, 0x10, 0, 0x05]);
+ * deepStrictEqual(readFlags(reserved), { dht: true, fast: true, v2: false, extended: true });
+ * ```
  */
 export function readFlags(reserved: Uint8Array): HandshakeFlags {
   const has = ([at, mask]: readonly [number, number]) => ((reserved[at] ?? 0) & mask) !== 0;
@@ -120,6 +167,17 @@ export function encodeHandshake(handshake: Handshake): Uint8Array {
  * @param bytes Exactly 68 bytes.
  * @returns The reserved bytes, info hash and peer id.
  * @throws {WireError} `bad-handshake` when the length or protocol name is wrong.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual, throws } from "node:assert/strict";
+ * import { encodeHandshake, parseHandshake } from "./handshake.ts";
+ *
+ * const infoHash = new Uint8Array(20).fill(1);
+ * const bytes = encodeHandshake({ reserved: new Uint8Array(8), infoHash, peerId: new Uint8Array(20) });
+ * deepStrictEqual(parseHandshake(bytes).infoHash, infoHash);
+ * throws(() => parseHandshake(bytes.subarray(1)), { reason: "bad-handshake" });
+ * ```
  */
 export function parseHandshake(bytes: Uint8Array): Handshake {
   if (bytes.length !== HANDSHAKE_BYTES) {

@@ -5,7 +5,19 @@
  * @module
  */
 
-/** The message id byte of each message type (keep-alive has none). */
+/**
+ * The message id byte of each message type (keep-alive has none).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { encodeMessage } from "./encode.ts";
+ * import { MessageId } from "./messages.ts";
+ *
+ * strictEqual(MessageId.extended, 20);
+ * strictEqual(encodeMessage({ type: "unchoke" })[4], MessageId.unchoke);
+ * ```
+ */
 export const MessageId: Readonly<Record<Exclude<MessageType, "keepAlive">, number>> = Object.freeze(
   {
     choke: 0,
@@ -27,7 +39,21 @@ export const MessageId: Readonly<Record<Exclude<MessageType, "keepAlive">, numbe
   },
 );
 
-/** A message with no payload. */
+/**
+ * A message with no payload.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { MessageDecoder } from "./decoder.ts";
+ * import { encodeMessage } from "./encode.ts";
+ * import type { BareMessage } from "./messages.ts";
+ *
+ * const interested: BareMessage = { type: "interested" };
+ * deepStrictEqual(encodeMessage(interested), new Uint8Array([0, 0, 0, 1, 2]));
+ * deepStrictEqual(new MessageDecoder().push(encodeMessage(interested)), [interested]);
+ * ```
+ */
 export interface BareMessage {
   /** Which one. */
   type:
@@ -40,7 +66,20 @@ export interface BareMessage {
     | "haveNone";
 }
 
-/** A message naming one piece: `have`, and BEP 6 `suggest` and `allowedFast`. */
+/**
+ * A message naming one piece: `have`, and BEP 6 `suggest` and `allowedFast`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { MessageDecoder } from "./decoder.ts";
+ * import { encodeMessage } from "./encode.ts";
+ * import type { PieceIndexMessage } from "./messages.ts";
+ *
+ * const have: PieceIndexMessage = { type: "have", index: 3 };
+ * deepStrictEqual(new MessageDecoder().push(encodeMessage(have)), [have]);
+ * ```
+ */
 export interface PieceIndexMessage {
   /** Which one. */
   type: "have" | "suggest" | "allowedFast";
@@ -48,7 +87,21 @@ export interface PieceIndexMessage {
   index: number;
 }
 
-/** The pieces a peer has: bit 7 of byte 0 is piece 0. */
+/**
+ * The pieces a peer has: bit 7 of byte 0 is piece 0.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { MessageDecoder } from "./decoder.ts";
+ * import { encodeMessage } from "./encode.ts";
+ * import type { BitfieldMessage } from "./messages.ts";
+ *
+ * // Pieces 0 and 9 of 10: the 6 spare bits at the end stay clear.
+ * const bitfield: BitfieldMessage = { type: "bitfield", bits: new Uint8Array([0x80, 0x40]) };
+ * deepStrictEqual(new MessageDecoder({ pieceCount: 10 }).push(encodeMessage(bitfield)), [bitfield]);
+ * ```
+ */
 export interface BitfieldMessage {
   /** Bitfield. */
   type: "bitfield";
@@ -56,7 +109,20 @@ export interface BitfieldMessage {
   bits: Uint8Array;
 }
 
-/** A block named by piece, offset and length: `request`, `cancel`, BEP 6 `reject`. */
+/**
+ * A block named by piece, offset and length: `request`, `cancel`, BEP 6 `reject`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { MessageDecoder } from "./decoder.ts";
+ * import { encodeMessage } from "./encode.ts";
+ * import type { BlockMessage } from "./messages.ts";
+ *
+ * const request: BlockMessage = { type: "request", index: 2, begin: 16384, length: 16384 };
+ * deepStrictEqual(new MessageDecoder().push(encodeMessage(request)), [request]);
+ * ```
+ */
 export interface BlockMessage {
   /** Which one. */
   type: "request" | "cancel" | "reject";
@@ -68,7 +134,20 @@ export interface BlockMessage {
   length: number;
 }
 
-/** A block of data. */
+/**
+ * A block of data.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { MessageDecoder } from "./decoder.ts";
+ * import { encodeMessage } from "./encode.ts";
+ * import type { PieceMessage } from "./messages.ts";
+ *
+ * const piece: PieceMessage = { type: "piece", index: 2, begin: 0, block: new Uint8Array([1, 2, 3]) };
+ * deepStrictEqual(new MessageDecoder().push(encodeMessage(piece)), [piece]);
+ * ```
+ */
 export interface PieceMessage {
   /** Piece. */
   type: "piece";
@@ -80,7 +159,21 @@ export interface PieceMessage {
   block: Uint8Array;
 }
 
-/** BEP 5: the port the sender's DHT node listens on. */
+/**
+ * BEP 5: the port the sender's DHT node listens on.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { MessageDecoder } from "./decoder.ts";
+ * import { encodeMessage } from "./encode.ts";
+ * import type { PortMessage } from "./messages.ts";
+ *
+ * const port: PortMessage = { type: "port", port: 6881 };
+ * deepStrictEqual(encodeMessage(port), new Uint8Array([0, 0, 0, 3, 9, 0x1a, 0xe1]));
+ * deepStrictEqual(new MessageDecoder().push(encodeMessage(port)), [port]);
+ * ```
+ */
 export interface PortMessage {
   /** Port. */
   type: "port";
@@ -88,7 +181,21 @@ export interface PortMessage {
   port: number;
 }
 
-/** BEP 10: an extension message; id 0 is the extension handshake. */
+/**
+ * BEP 10: an extension message; id 0 is the extension handshake.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { MessageDecoder } from "./decoder.ts";
+ * import { encodeMessage } from "./encode.ts";
+ * import type { ExtendedMessage } from "./messages.ts";
+ *
+ * const payload = new TextEncoder().encode("d1:md6:ut_pexi1eee");
+ * const handshake: ExtendedMessage = { type: "extended", id: 0, payload };
+ * deepStrictEqual(new MessageDecoder().push(encodeMessage(handshake)), [handshake]);
+ * ```
+ */
 export interface ExtendedMessage {
   /** Extended. */
   type: "extended";
@@ -98,7 +205,21 @@ export interface ExtendedMessage {
   payload: Uint8Array;
 }
 
-/** Any peer wire message. */
+/**
+ * Any peer wire message.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { MessageDecoder } from "./decoder.ts";
+ * import { encodeMessage } from "./encode.ts";
+ * import type { Message } from "./messages.ts";
+ *
+ * const sent: Message[] = [{ type: "keepAlive" }, { type: "have", index: 1 }, { type: "unchoke" }];
+ * const bytes = new Uint8Array(sent.flatMap((message) => [...encodeMessage(message)]));
+ * deepStrictEqual(new MessageDecoder().push(bytes), sent);
+ * ```
+ */
 export type Message =
   | BareMessage
   | PieceIndexMessage
@@ -108,5 +229,19 @@ export type Message =
   | PortMessage
   | ExtendedMessage;
 
-/** The name of a message type. */
+/**
+ * The name of a message type.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { MessageDecoder } from "./decoder.ts";
+ * import { encodeMessage } from "./encode.ts";
+ * import type { MessageType } from "./messages.ts";
+ *
+ * const bytes = encodeMessage({ type: "haveAll" });
+ * const types: MessageType[] = new MessageDecoder().push(bytes).map((message) => message.type);
+ * deepStrictEqual(types, ["haveAll"]);
+ * ```
+ */
 export type MessageType = Message["type"];

@@ -56,7 +56,7 @@ const latin1 = new TextDecoder("latin1");
  * import { clientName, makePeerId } from "./peer_id.ts";
  * const id = makePeerId("-SE0102-");
  * console.assert(id.length === 20);
- * console.assert(clientName(id) === "seed 0.1.2");
+ * console.assert(clientName(id) === "seed 0.1.0.2");
  * ```
  */
 export function makePeerId(prefix = "-SE0001-"): Uint8Array {
@@ -76,6 +76,16 @@ export function makePeerId(prefix = "-SE0001-"): Uint8Array {
  *
  * @param peerId The 20-byte peer id.
  * @returns A display name with the version when it is known.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { clientName } from "./peer_id.ts";
+ *
+ * strictEqual(clientName(new TextEncoder().encode("-TR2940-k8hj0wgej6ch")), "Transmission 2.94");
+ * strictEqual(clientName(new TextEncoder().encode("-qB4630-k8hj0wgej6ch")), "qBittorrent 4.6.3");
+ * strictEqual(clientName(new Uint8Array(20).fill(0xab)), "ab".repeat(20));
+ * ```
  */
 export function clientName(peerId: Uint8Array): string {
   const text = latin1.decode(peerId);

@@ -21,7 +21,21 @@ const NEEDS = new Map<Message["type"], "fast" | "extended">([
   ["extended", "extended"],
 ]);
 
-/** A read-only view of a connection's protocol state. */
+/**
+ * A read-only view of a connection's protocol state.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { PeerState, type PeerStatus } from "./peer_state.ts";
+ *
+ * const state = new PeerState({ fast: false, extended: false });
+ * state.sent({ type: "unchoke" });
+ * const status: PeerStatus = state;
+ * strictEqual(status.amChoking, false);
+ * strictEqual(status.peerChoking, true);
+ * ```
+ */
 export interface PeerStatus {
   /** Both sides announced BEP 6, the fast extension. */
   readonly fast: boolean;
@@ -41,7 +55,22 @@ export interface PeerStatus {
   readonly queuedRequests: number;
 }
 
-/** Options for {@link PeerState}. */
+/**
+ * Options for {@link PeerState}.
+ *
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { PeerState, type PeerStateOptions } from "./peer_state.ts";
+ *
+ * const options: PeerStateOptions = { fast: true, extended: false, limits: { maxPeerRequests: 1 } };
+ * const state = new PeerState(options);
+ * state.sent({ type: "unchoke" });
+ * state.receive({ type: "request", index: 0, begin: 0, length: 16384 });
+ * const second = { type: "request", index: 0, begin: 16384, length: 16384 } as const;
+ * throws(() => state.receive(second), { reason: "too-many-requests" });
+ * ```
+ */
 export interface PeerStateOptions {
   /** Both sides announced BEP 6. */
   fast: boolean;

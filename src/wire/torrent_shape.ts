@@ -7,7 +7,19 @@
 
 import { WireError } from "./wire_error.ts";
 
-/** The torrent's geometry, for range checks; fields left out are not checked. */
+/**
+ * The torrent's geometry, for range checks; fields left out are not checked.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { pieceSize, type TorrentShape } from "./torrent_shape.ts";
+ *
+ * const shape: TorrentShape = { pieceCount: 3, pieceLength: 32768, lastPieceLength: 100 };
+ * strictEqual(pieceSize(shape, 0), 32768);
+ * strictEqual(pieceSize(shape, 2), 100);
+ * ```
+ */
 export interface TorrentShape {
   /** Number of pieces. */
   pieceCount: number;
@@ -51,6 +63,17 @@ export function checkIndex(torrent: TorrentShape | null, what: string, index: nu
  * @param begin Offset in the piece.
  * @param length Block length.
  * @throws {WireError} `bad-index`, or `bad-request` for an empty block or one past the piece's end.
+ *
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { checkBlock } from "./torrent_shape.ts";
+ *
+ * const shape = { pieceCount: 3, pieceLength: 32768, lastPieceLength: 100 };
+ * checkBlock(shape, "request", 2, 0, 100);
+ * throws(() => checkBlock(shape, "request", 2, 0, 101), { reason: "bad-request" });
+ * throws(() => checkBlock(shape, "request", 3, 0, 100), { reason: "bad-index" });
+ * ```
  */
 export function checkBlock(
   torrent: TorrentShape | null,
@@ -74,6 +97,15 @@ export function checkBlock(
  * @param torrent The shape.
  * @param index A piece index below the piece count.
  * @returns Bytes in the piece, or `undefined` when the shape leaves lengths out.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { pieceSize } from "./torrent_shape.ts";
+ *
+ * strictEqual(pieceSize({ pieceCount: 2, pieceLength: 16384, lastPieceLength: 5 }, 1), 5);
+ * strictEqual(pieceSize({ pieceCount: 2 }, 0), undefined);
+ * ```
  */
 export function pieceSize(torrent: TorrentShape, index: number): number | undefined {
   return index === torrent.pieceCount - 1

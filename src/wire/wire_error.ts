@@ -31,6 +31,16 @@
  * - `handshake-timeout`, `idle-timeout`: too long without the expected bytes.
  * - `connection-closed`: the peer ended the stream.
  * - `connection-error`: the transport failed.
+ *
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { parseHandshake } from "./handshake.ts";
+ * import type { WireErrorReason } from "./wire_error.ts";
+ *
+ * const reason: WireErrorReason = "bad-handshake";
+ * throws(() => parseHandshake(new Uint8Array(68)), { reason });
+ * ```
  */
 export type WireErrorReason =
   | "message-too-long"
