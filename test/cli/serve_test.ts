@@ -28,14 +28,16 @@ async function* splitLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<s
   }
 }
 
-Deno.test("torrent serve as a process: curl --range gets the file's bytes while it downloads", async () => {
+Deno.test("torrent serve as a process from a fresh clone: curl --range gets the file's bytes while it downloads", async () => {
   if (!(await requireTool("curl"))) return;
   const seed = await makeSeedFile(32 * MIB, 256 * 1024, "movie.mp4");
   const seeder = await startSeeder(seed);
   const out = await Deno.makeTempDir({ prefix: "serve-out-" });
   await Deno.writeFile(`${out}/movie.torrent`, seed.torrent);
-  // As from a fresh clone: what `deno task torrent` runs (the task's own
+  // From a fresh clone: what `deno task torrent` runs (the task's own
   // process does not pass Ctrl-C on, so the test runs the command itself).
+  const clone = await Deno.makeTempDir({ prefix: "serve-clone-" });
+  assert.equal((await run(["git", "clone", "--quiet", ROOT, clone])).code, 0);
   const serve = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -58,7 +60,7 @@ Deno.test("torrent serve as a process: curl --range gets the file's bytes while 
       "tcp",
       "--json",
     ],
-    cwd: ROOT,
+    cwd: clone,
     stdin: "null",
     stdout: "piped",
     stderr: "inherit",
@@ -119,6 +121,7 @@ Deno.test("torrent serve as a process: curl --range gets the file's bytes while 
     await seeder.close();
     await Deno.remove(out, { recursive: true });
     await Deno.remove(seed.dir, { recursive: true });
+    await Deno.remove(clone, { recursive: true });
     assert.equal(status.code, 0, "Ctrl-C ends serve cleanly");
   }
 });
