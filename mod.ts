@@ -34,6 +34,11 @@ export { idbStorage, type IdbStorageOptions } from "./src/storage/idb.ts";
 export { checkStorage, type CheckStorageOptions } from "./src/storage/check_storage.ts";
 export { verifyPiece } from "./src/storage/verify.ts";
 export { MissingDataError } from "./src/storage/errors.ts";
+export { type FileStreamOptions, TorrentFileHandle } from "./src/stream/torrent_files.ts";
+export type { PiecePriority } from "./src/torrent/file_priorities.ts";
+export { type ServedTorrent, torrentHandler } from "./src/stream/http_handler.ts";
+export { nodeListener, type NodeRequest, type NodeResponse } from "./src/stream/node_listener.ts";
+export { type HttpServer, serveHttp } from "./src/stream/serve_http.ts";
 export type {
   Conn,
   DialOptions,

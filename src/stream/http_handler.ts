@@ -12,7 +12,18 @@ import { parseRange } from "./http_range.ts";
 import { mediaType } from "./media_type.ts";
 import type { TorrentFileHandle } from "./torrent_files.ts";
 
-/** What the handler serves: a torrent (`Torrent` is one). */
+/**
+ * What the handler serves: a torrent (`Torrent` is one).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import type { ServedTorrent } from "./http_handler.ts";
+ *
+ * const nothingYet: ServedTorrent = { meta: { name: "empty" }, files: [] };
+ * strictEqual(nothingYet.files.length, 0);
+ * ```
+ */
 export interface ServedTorrent {
   /** Its name, for the index. */
   readonly meta: { readonly name: string };
@@ -24,9 +35,14 @@ export interface ServedTorrent {
  * Makes the handler.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import { torrentHandler } from "./http_handler.ts";
- * Deno.serve({ hostname: "127.0.0.1", port: 8000 }, torrentHandler(torrent));
+ *
+ * // With a torrent: Deno.serve({ hostname: "127.0.0.1", port: 8000 }, torrentHandler(torrent));
+ * const handler = torrentHandler({ meta: { name: "empty" }, files: [] });
+ * strictEqual((await handler(new Request("http://127.0.0.1/"))).status, 200); // the index
+ * strictEqual((await handler(new Request("http://127.0.0.1/0/a.txt"))).status, 404);
  * ```
  *
  * @param torrent The torrent to serve.

@@ -35,9 +35,20 @@ export interface NodeResponse {
  * Wraps a fetch-style handler for `http.createServer`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
  * import http from "node:http";
- * http.createServer(nodeListener(torrentHandler(torrent))).listen(8000, "127.0.0.1");
+ * import { torrentHandler } from "./http_handler.ts";
+ * import { nodeListener } from "./node_listener.ts";
+ *
+ * const handler = torrentHandler({ meta: { name: "empty" }, files: [] }); // or a Torrent
+ * const server = http.createServer(nodeListener(handler) as http.RequestListener);
+ * await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+ * const { port } = server.address() as { port: number };
+ * const response = await fetch(`http://127.0.0.1:${port}/`);
+ * strictEqual(response.status, 200);
+ * await response.body?.cancel();
+ * await new Promise((closed) => server.close(closed));
  * ```
  *
  * @param handler The handler.

@@ -8,7 +8,22 @@
 import { runtime } from "../runtime.ts";
 import { nodeListener } from "./node_listener.ts";
 
-/** A running HTTP server. */
+/**
+ * A running HTTP server.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { torrentHandler } from "./http_handler.ts";
+ * import { serveHttp } from "./serve_http.ts";
+ *
+ * const server = await serveHttp(torrentHandler({ meta: { name: "empty" }, files: [] }));
+ * const response = await fetch(`http://127.0.0.1:${server.port}/`);
+ * strictEqual(response.headers.get("content-type"), "text/html; charset=utf-8");
+ * await response.body?.cancel();
+ * await server.close();
+ * ```
+ */
 export interface HttpServer {
   /** The port it listens on. */
   port: number;
@@ -17,7 +32,20 @@ export interface HttpServer {
 }
 
 /**
- * Starts an HTTP server.
+ * Starts an HTTP server: give it `torrentHandler(torrent)` to stream a torrent's files.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { torrentHandler } from "./http_handler.ts";
+ * import { serveHttp } from "./serve_http.ts";
+ *
+ * const server = await serveHttp(torrentHandler({ meta: { name: "empty" }, files: [] }));
+ * const response = await fetch(`http://127.0.0.1:${server.port}/`);
+ * strictEqual(response.headers.get("content-type"), "text/html; charset=utf-8");
+ * await response.body?.cancel();
+ * await server.close();
+ * ```
  *
  * @param handler The handler.
  * @param options Address (default 127.0.0.1) and port (default 0: any free one).

@@ -12,7 +12,19 @@ import { FilePriorities } from "../torrent/file_priorities.ts";
 import type { PieceSource } from "./piece_source.ts";
 import { rangeStream } from "./range_stream.ts";
 
-/** Options for {@link TorrentFileHandle.stream}. */
+/**
+ * Options for {@link TorrentFileHandle.stream}.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import type { FileStreamOptions } from "./torrent_files.ts";
+ *
+ * // Bytes 1,000 to 1,999, given up after a minute.
+ * const range: FileStreamOptions = { start: 1000, end: 2000, signal: AbortSignal.timeout(60_000) };
+ * strictEqual(range.end! - range.start!, 1000);
+ * ```
+ */
 export interface FileStreamOptions {
   /** First byte, from 0. Default 0. */
   start?: number;
@@ -22,7 +34,33 @@ export interface FileStreamOptions {
   signal?: AbortSignal;
 }
 
-/** One file of a torrent (pad files are not listed). */
+/**
+ * One file of a torrent (pad files are not listed): `torrent.files`.
+ * Reading a range raises the priority of the pieces under it, with a
+ * readahead that follows the reader, and only verified bytes come out.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { Client } from "../client.ts";
+ * import { createTorrent } from "../metainfo/create_torrent.ts";
+ * import { memoryStorage } from "../storage/memory.ts";
+ *
+ * const data = new TextEncoder().encode("hello, streams");
+ * const source = { path: ["a.txt"], length: data.length, stream: () => new Blob([data]).stream() };
+ * const torrent = await createTorrent([source], { name: "a.txt" });
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeFile(`${dir}/a.txt`, data);
+ * const seeder = await Client.create({ host: "127.0.0.1", port: 0, transports: ["tcp"] });
+ * const leecher = await Client.create({ host: "127.0.0.1", port: 0, transports: ["tcp"] });
+ * await seeder.add(torrent, { dir });
+ * const peers = [{ host: "127.0.0.1", port: seeder.port }];
+ * const file = (await leecher.add(torrent, { storage: memoryStorage(), peers })).files[0]!;
+ * strictEqual(await new Response(file.stream({ start: 7 })).text(), "streams");
+ * await leecher.close();
+ * await seeder.close();
+ * ```
+ */
 export class TorrentFileHandle {
   /** Position among the torrent's files, pad files not counted (as `torrent info` lists them). */
   readonly index: number;
@@ -37,6 +75,8 @@ export class TorrentFileHandle {
   #priorities: FilePriorities;
 
   /**
+   * Made by `torrent.files`, not by hand.
+   *
    * @param source The torrent.
    * @param priorities The torrent's file and reader priorities.
    * @param index Position among the files that are not padding.

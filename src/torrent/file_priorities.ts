@@ -11,7 +11,22 @@ import type { StorageLayout } from "../storage/types.ts";
 import { piecesOfFile } from "../storage/layout.ts";
 import { DEFAULT_PRIORITY, MAX_PRIORITY } from "../swarm/picker.ts";
 
-/** One piece's wanted state, for `Torrent.prioritize`. */
+/**
+ * One piece's wanted state, for `Torrent.prioritize`.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import type { PiecePriority } from "./file_priorities.ts";
+ *
+ * // Piece 12 at the top priority, needed within half a second; piece 13 skipped.
+ * const changes: PiecePriority[] = [
+ *   { piece: 12, priority: 7, deadline: performance.now() + 500 },
+ *   { piece: 13, priority: 0 },
+ * ];
+ * strictEqual(changes.length, 2); // torrent.prioritize(changes)
+ * ```
+ */
 export interface PiecePriority {
   /** The piece index. */
   piece: number;

@@ -551,6 +551,8 @@ async function leechers(src: Source, seederPort: () => Seeder, tracker: () => st
           "0",
           "--quiet",
           "--no-dht",
+          "--transports", // The seeder has uTP off, as the others use TCP.
+          "tcp",
         ],
       }),
   });
