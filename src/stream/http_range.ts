@@ -17,11 +17,13 @@ export interface ByteRange {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  * import { parseRange } from "./http_range.ts";
- * console.assert(parseRange("bytes=10-", 100)?.start === 10);
- * console.assert(parseRange("bytes=-10", 100)?.start === 90);
- * console.assert(parseRange("bytes=200-", 100) === "unsatisfiable");
- * console.assert(parseRange("bytes=0-1,5-6", 100) === null); // several ranges: send it all
+ *
+ * deepStrictEqual(parseRange("bytes=10-", 100), { start: 10, end: 99 });
+ * deepStrictEqual(parseRange("bytes=-10", 100), { start: 90, end: 99 });
+ * strictEqual(parseRange("bytes=200-", 100), "unsatisfiable");
+ * strictEqual(parseRange("bytes=0-1,5-6", 100), null); // several ranges: send it all
  * ```
  *
  * @param header The header's value, or null.

@@ -26,7 +26,7 @@ import type { Conn, PeerAddress, Transport } from "../../transports/mod.ts";
  * const transport = network.transport("10.0.0.1");
  * const listener = await transport.listen({ port: 6881 });
  * const conn = await staggeredDial([transport], listener.address, { headStartMs: 300 });
- * strictEqual(conn.remoteAddress.port, 6881);
+ * strictEqual(conn.remoteAddress?.port, 6881);
  * conn.close();
  * listener.close();
  * ```
