@@ -25,7 +25,20 @@ import { selectFiles } from "./stream/select_files.ts";
 import { makePeerId } from "./wire/peer_id.ts";
 import { PeerWire } from "./wire/peer_wire.ts";
 
-/** Options for {@link Client.create}. */
+/**
+ * Options for {@link Client.create}.
+ *
+ * @example
+ * ```ts
+ * import { notStrictEqual } from "node:assert/strict";
+ * import { Client, type ClientOptions } from "./client.ts";
+ *
+ * const options: ClientOptions = { host: "127.0.0.1", port: 0, transports: ["tcp"] };
+ * const client = await Client.create({ ...options, limitUp: 1_000_000 });
+ * notStrictEqual(client.port, 0); // port 0 picked a free one
+ * await client.close();
+ * ```
+ */
 export interface ClientOptions {
   /** Port to accept peers on (TCP and uTP) and to announce; 0 picks a free one. Default 6881. */
   port?: number;
@@ -56,7 +69,24 @@ export interface ClientOptions {
   dht?: Omit<DhtOptions, "socket">;
 }
 
-/** Options for {@link Client.add}. */
+/**
+ * Options for {@link Client.add}.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { type AddOptions, Client } from "./client.ts";
+ * import { createTorrent } from "./metainfo/create_torrent.ts";
+ * import { memoryStorage } from "./storage/memory.ts";
+ *
+ * const file = { path: ["a.txt"], length: 5, stream: () => new Blob(["hello"]).stream() };
+ * const client = await Client.create({ host: "127.0.0.1", port: 0 });
+ * const options: AddOptions = { storage: memoryStorage(), paused: true };
+ * const torrent = await client.add(await createTorrent([file]), options);
+ * strictEqual(torrent.state, "paused"); // checked, waiting for resume()
+ * await client.close();
+ * ```
+ */
 export interface AddOptions {
   /** Download folder for the filesystem storage. */
   dir?: string;

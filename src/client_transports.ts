@@ -14,7 +14,23 @@ import { UtpEndpoint, utpTransport } from "../transports/utp/mod.ts";
 import { bindUdp, type UdpSocket } from "./net/udp.ts";
 import { runtime } from "./runtime.ts";
 
-/** A transport by name (`"tcp"`, `"utp"`), or one of your own that dials and listens itself. */
+/**
+ * A transport by name (`"tcp"`, `"utp"`), or one of your own that dials and listens itself.
+ *
+ * @example
+ * ```ts
+ * import { notStrictEqual } from "node:assert/strict";
+ * import { tcpTransport } from "../transports/tcp.ts";
+ * import { Client } from "./client.ts";
+ * import type { TransportChoice } from "./client_transports.ts";
+ *
+ * // uTP by name, then TCP as an object: your own transport goes in the same way.
+ * const transports: TransportChoice[] = ["utp", tcpTransport()];
+ * const client = await Client.create({ host: "127.0.0.1", port: 0, transports });
+ * notStrictEqual(client.port, 0); // the object listens on the client's port
+ * await client.close();
+ * ```
+ */
 export type TransportChoice = "tcp" | "utp" | Transport;
 
 /** The transports a client uses when given none: uTP then TCP, or none in a browser. */

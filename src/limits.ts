@@ -7,7 +7,21 @@
  * @module
  */
 
-/** Bounds on what the library accepts from files and the network, and how long it waits. */
+/**
+ * Bounds on what the library accepts from files and the network, and how long it waits.
+ *
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import type { Limits } from "./limits.ts";
+ * import { decodeBencode } from "./metainfo/bencode.ts";
+ *
+ * const shallow: Partial<Limits> = { maxBencodeDepth: 2 };
+ * const nested = new TextEncoder().encode("llleee"); // three lists deep
+ * decodeBencode(nested); // fine with the defaults
+ * throws(() => decodeBencode(nested, shallow), { name: "BencodeError" });
+ * ```
+ */
 export interface Limits {
   /** Largest bencoded document (a `.torrent` file, a tracker reply), in bytes. */
   maxBencodeBytes: number;
@@ -108,6 +122,16 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
 
 /**
  * Fills in the defaults for a partial set of limits.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { defaultLimits, resolveLimits } from "./limits.ts";
+ *
+ * const limits = resolveLimits({ maxTorrentFiles: 10 });
+ * strictEqual(limits.maxTorrentFiles, 10);
+ * strictEqual(limits.maxBencodeDepth, defaultLimits.maxBencodeDepth);
+ * ```
  *
  * @param limits Overrides for some bounds.
  * @returns A complete set of limits.

@@ -8,7 +8,18 @@
 
 import type { FileSystem } from "./fs/types.ts";
 
-/** The runtimes the library knows. */
+/**
+ * The runtimes the library knows.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { runtime, type RuntimeName } from "./runtime.ts";
+ *
+ * const storageFor: Record<RuntimeName, string> = { deno: "fs", node: "fs", browser: "idb" };
+ * strictEqual(storageFor[runtime], "fs"); // doc tests run under Deno
+ * ```
+ */
 export type RuntimeName = "deno" | "node" | "browser";
 
 /**

@@ -38,7 +38,27 @@ import type { BlockMessage, Message, PieceMessage } from "./wire/messages.ts";
 import { PeerWire } from "./wire/peer_wire.ts";
 import type { TorrentSettings } from "./wire/peer_wire_options.ts";
 
-/** Where a torrent is in its life. */
+/**
+ * Where a torrent is in its life.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { Client } from "./client.ts";
+ * import { createTorrent } from "./metainfo/create_torrent.ts";
+ * import { memoryStorage } from "./storage/memory.ts";
+ * import type { TorrentState } from "./torrent.ts";
+ *
+ * const file = { path: ["a.txt"], length: 5, stream: () => new Blob(["hello"]).stream() };
+ * const client = await Client.create({ host: "127.0.0.1", port: 0 });
+ * const torrent = await client.add(await createTorrent([file]), { storage: memoryStorage() });
+ * const states: TorrentState[] = [torrent.state]; // checked, nothing held: "downloading"
+ * torrent.addEventListener("state", () => states.push(torrent.state));
+ * await torrent.pause();
+ * await client.close();
+ * deepStrictEqual(states, ["downloading", "paused", "closed"]);
+ * ```
+ */
 export type TorrentState = "checking" | "downloading" | "seeding" | "paused" | "closed";
 
 /** What the client gives each torrent. */
@@ -73,7 +93,34 @@ export interface TorrentOptions {
   dht?: SwarmLookup;
 }
 
-/** A connected peer, as reported by {@link Torrent.peers}. */
+/**
+ * A connected peer, as reported by {@link Torrent.peers}.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { Client } from "./client.ts";
+ * import { createTorrent } from "./metainfo/create_torrent.ts";
+ * import { memoryStorage } from "./storage/memory.ts";
+ * import type { PeerInfo } from "./torrent.ts";
+ *
+ * const source = { path: ["a"], length: 1, stream: () => new Blob(["a"]).stream() };
+ * const bytes = await createTorrent([source]);
+ * const options = { host: "127.0.0.1", port: 0, transports: ["tcp" as const] };
+ * const [a, b] = await Promise.all([Client.create(options), Client.create(options)]);
+ * await a.add(bytes, { storage: memoryStorage() });
+ * const torrent = await b.add(bytes, { storage: memoryStorage() });
+ * const met = new Promise<PeerInfo>((resolve) =>
+ *   torrent.addEventListener("peer", () => resolve(torrent.peers[0]!))
+ * );
+ * torrent.addPeers([{ host: "127.0.0.1", port: a.port }]);
+ * const peer = await met;
+ * strictEqual(peer.address, `127.0.0.1:${a.port}`);
+ * strictEqual(peer.transport, "tcp");
+ * await b.close();
+ * await a.close();
+ * ```
+ */
 export interface PeerInfo {
   /** `host:port`. */
   address: string;
@@ -100,6 +147,30 @@ const REQUEST_BATCH = 8;
  * has. Events: `state`, `piece` (detail: the verified piece index), `peer`
  * (detail: `{ address, connected, reason? }`), `warning` (detail: a message),
  * `done`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { Client } from "./client.ts";
+ * import { createTorrent } from "./metainfo/create_torrent.ts";
+ * import { parseTorrent } from "./metainfo/parse_torrent.ts";
+ * import { memoryStorage } from "./storage/memory.ts";
+ *
+ * const data = new TextEncoder().encode("hello, swarm");
+ * const file = { path: ["a.txt"], length: data.length, stream: () => new Blob([data]).stream() };
+ * const meta = await parseTorrent(await createTorrent([file]));
+ * const held = memoryStorage();
+ * await (await held(meta)).write(0, 0, data); // the seeder's copy, checked when added
+ * const options = { host: "127.0.0.1", port: 0 };
+ * const [seeder, leecher] = await Promise.all([Client.create(options), Client.create(options)]);
+ * await seeder.add(meta, { storage: held });
+ * const peers = [{ host: "127.0.0.1", port: seeder.port }];
+ * const torrent = await leecher.add(meta, { storage: memoryStorage(), peers });
+ * await torrent.done;
+ * deepStrictEqual(await torrent.readPiece(0), data);
+ * await leecher.close();
+ * await seeder.close();
+ * ```
  */
 export class Torrent extends EventTarget {
   /** The parsed torrent. */

@@ -106,6 +106,24 @@ class MemoryConn implements Conn {
 /**
  * A transport whose listeners are reachable only from transports made by
  * the same {@link MemoryNetwork}.
+ *
+ * @example
+ * ```ts
+ * import { rejects, strictEqual } from "node:assert/strict";
+ * import { MemoryNetwork } from "./memory.ts";
+ *
+ * const network = new MemoryNetwork();
+ * const listener = await network.transport("10.0.0.1").listen({ port: 6881 });
+ * const dialled = await network.transport("10.0.0.2").dial({ host: "10.0.0.1", port: 6881 });
+ * for await (const accepted of listener) {
+ *   strictEqual(accepted.remoteAddress?.host, "10.0.0.2");
+ *   accepted.close();
+ *   break;
+ * }
+ * await rejects(new MemoryNetwork().transport().dial(listener.address)); // another network
+ * listener.close();
+ * await dialled.closed;
+ * ```
  */
 export class MemoryNetwork {
   #listeners = new Map<number, (conn: Conn) => void>();

@@ -9,10 +9,39 @@
  * @module
  */
 
-/** The transports the library knows. */
+/**
+ * The transports the library knows.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { memoryConnPair } from "./memory.ts";
+ * import type { TransportName } from "./mod.ts";
+ * import { tcpTransport } from "./tcp.ts";
+ *
+ * const [a, b] = memoryConnPair();
+ * const name: TransportName = a.transport;
+ * strictEqual(name, "memory");
+ * strictEqual(tcpTransport().name, "tcp");
+ * a.close();
+ * await b.closed;
+ * ```
+ */
 export type TransportName = "tcp" | "utp" | "webrtc" | "memory";
 
-/** Where a peer is: a host name or IP literal (IPv6 without brackets) and a port. */
+/**
+ * Where a peer is: a host name or IP literal (IPv6 without brackets) and a port.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ * import { formatAddress, parseAddress, type PeerAddress } from "./mod.ts";
+ *
+ * const address: PeerAddress = { host: "::1", port: 6881 };
+ * strictEqual(formatAddress(address), "[::1]:6881");
+ * deepStrictEqual(parseAddress("[::1]:6881"), address);
+ * ```
+ */
 export interface PeerAddress {
   /** Host name, IPv4 address, or IPv6 address without brackets. */
   host: string;
@@ -20,7 +49,25 @@ export interface PeerAddress {
   port: number;
 }
 
-/** A reliable, ordered byte stream to one peer. */
+/**
+ * A reliable, ordered byte stream to one peer.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ * import { memoryConnPair } from "./memory.ts";
+ * import type { Conn } from "./mod.ts";
+ *
+ * const [a, b] = memoryConnPair([{ host: "10.0.0.1", port: 1 }, { host: "10.0.0.2", port: 2 }]);
+ * const conn: Conn = a;
+ * strictEqual(conn.transport, "memory");
+ * deepStrictEqual(conn.remoteAddress, { host: "10.0.0.2", port: 2 });
+ * await conn.writable.getWriter().write(new Uint8Array([1, 2]));
+ * deepStrictEqual((await b.readable.getReader().read()).value, new Uint8Array([1, 2]));
+ * conn.close();
+ * await b.closed; // the other end sees it close
+ * ```
+ */
 export interface Conn {
   /** What carries it. */
   readonly transport: TransportName;
@@ -36,13 +83,43 @@ export interface Conn {
   readonly closed: Promise<void>;
 }
 
-/** Options for {@link Transport.dial}. */
+/**
+ * Options for {@link Transport.dial}.
+ *
+ * @example
+ * ```ts
+ * import { rejects } from "node:assert/strict";
+ * import { MemoryNetwork } from "./memory.ts";
+ * import type { DialOptions } from "./mod.ts";
+ *
+ * const transport = new MemoryNetwork().transport();
+ * const listener = await transport.listen();
+ * const options: DialOptions = { signal: AbortSignal.abort() };
+ * await rejects(transport.dial(listener.address, options), { name: "AbortError" });
+ * listener.close();
+ * ```
+ */
 export interface DialOptions {
   /** Abandons the attempt (and closes a connection that arrives later). */
   signal?: AbortSignal;
 }
 
-/** Options for {@link Transport.listen}. */
+/**
+ * Options for {@link Transport.listen}.
+ *
+ * @example
+ * ```ts
+ * import { notStrictEqual, strictEqual } from "node:assert/strict";
+ * import type { ListenOptions } from "./mod.ts";
+ * import { tcpTransport } from "./tcp.ts";
+ *
+ * const options: ListenOptions = { host: "127.0.0.1", port: 0 };
+ * const listener = await tcpTransport().listen(options);
+ * strictEqual(listener.address.host, "127.0.0.1");
+ * notStrictEqual(listener.address.port, 0); // a free port was picked
+ * listener.close();
+ * ```
+ */
 export interface ListenOptions {
   /** Address to bind; defaults to all interfaces. Tests use `127.0.0.1`. */
   host?: string;
@@ -50,7 +127,27 @@ export interface ListenOptions {
   port?: number;
 }
 
-/** Incoming connections on one address. */
+/**
+ * Incoming connections on one address.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { MemoryNetwork } from "./memory.ts";
+ * import type { Listener } from "./mod.ts";
+ *
+ * const network = new MemoryNetwork();
+ * const listener: Listener = await network.transport("10.0.0.1").listen();
+ * const dialled = await network.transport("10.0.0.2").dial(listener.address);
+ * for await (const conn of listener) {
+ *   strictEqual(conn.remoteAddress?.host, "10.0.0.2");
+ *   conn.close();
+ *   break;
+ * }
+ * listener.close();
+ * await dialled.closed;
+ * ```
+ */
 export interface Listener extends AsyncIterable<Conn> {
   /** The bound address (with the real port when 0 was asked for). */
   readonly address: PeerAddress;
@@ -58,7 +155,32 @@ export interface Listener extends AsyncIterable<Conn> {
   close(): void;
 }
 
-/** Makes connections of one kind. */
+/**
+ * Makes connections of one kind.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { MemoryNetwork } from "./memory.ts";
+ * import type { Transport } from "./mod.ts";
+ *
+ * // A transport of your own: this one counts the dials of another.
+ * const inner = new MemoryNetwork().transport();
+ * let dials = 0;
+ * const counting: Transport = {
+ *   name: inner.name,
+ *   dial(address, options) {
+ *     dials++;
+ *     return inner.dial(address, options);
+ *   },
+ *   listen: (options) => inner.listen(options),
+ * };
+ * const listener = await counting.listen();
+ * (await counting.dial(listener.address)).close();
+ * strictEqual(dials, 1);
+ * listener.close();
+ * ```
+ */
 export interface Transport {
   /** Which transport this is. */
   readonly name: TransportName;
@@ -89,6 +211,17 @@ export function formatAddress(address: PeerAddress): string {
 
 /**
  * Parses `host:port` or `[v6]:port`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual, throws } from "node:assert/strict";
+ * import { parseAddress } from "./mod.ts";
+ *
+ * deepStrictEqual(parseAddress("127.0.0.1:6881"), { host: "127.0.0.1", port: 6881 });
+ * deepStrictEqual(parseAddress("[::1]:6881"), { host: "::1", port: 6881 });
+ * throws(() => parseAddress("127.0.0.1"), SyntaxError); // no port
+ * throws(() => parseAddress("127.0.0.1:0"), SyntaxError);
+ * ```
  *
  * @throws {SyntaxError} When it is not an address with a port from 1 to 65535.
  */

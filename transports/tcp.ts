@@ -31,6 +31,24 @@ let implementation: Promise<Transport> | undefined;
 /**
  * The TCP transport for this runtime.
  *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { tcpTransport } from "./tcp.ts";
+ *
+ * const tcp = tcpTransport();
+ * const listener = await tcp.listen({ host: "127.0.0.1", port: 0 });
+ * const dialled = await tcp.dial(listener.address);
+ * for await (const accepted of listener) {
+ *   await dialled.writable.getWriter().write(new Uint8Array([42]));
+ *   deepStrictEqual((await accepted.readable.getReader().read()).value, new Uint8Array([42]));
+ *   accepted.close();
+ *   break;
+ * }
+ * listener.close();
+ * await dialled.closed;
+ * ```
+ *
  * @returns A transport whose `dial` and `listen` load the runtime's implementation on first use
  *   and reject in a browser, which has no TCP.
  */

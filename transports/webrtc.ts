@@ -18,7 +18,21 @@
 import { runtime } from "../src/runtime.ts";
 import type { Conn, PeerAddress } from "./mod.ts";
 
-/** The part of a simple-peer instance this transport uses. */
+/**
+ * The part of a simple-peer instance this transport uses.
+ *
+ * @example
+ * ```ts ignore
+ * import { strictEqual } from "node:assert/strict";
+ * import { createPeer, type SimplePeerLike } from "./webrtc.ts";
+ *
+ * const peer: SimplePeerLike = await createPeer({ initiator: true, config: { iceServers: [] } });
+ * const offer = new Promise<unknown>((resolve) => peer.on("signal", resolve));
+ * strictEqual((await offer as { type: string }).type, "offer"); // for the other side's signal()
+ * strictEqual(peer.connected, false);
+ * peer.destroy();
+ * ```
+ */
 export interface SimplePeerLike {
   /** Sends one data channel message. */
   send(data: Uint8Array): void;
@@ -46,13 +60,41 @@ export interface SimplePeerLike {
   read?(): Uint8Array | null;
 }
 
-/** The RTCPeerConnection configuration this library sets (Deno's types have no WebRTC). */
+/**
+ * The RTCPeerConnection configuration this library sets (Deno's types have no WebRTC).
+ *
+ * @example
+ * ```ts ignore
+ * import { strictEqual } from "node:assert/strict";
+ * import { createPeer, firstSignal, hangUp, type RtcConfig } from "./webrtc.ts";
+ *
+ * const config: RtcConfig = { iceServers: [] }; // no STUN: host candidates only
+ * const peer = await createPeer({ initiator: true, config });
+ * const offer = await firstSignal(peer) as { type: string; sdp: string };
+ * strictEqual(offer.sdp.includes("a=candidate"), true);
+ * hangUp(peer);
+ * ```
+ */
 export interface RtcConfig {
   /** STUN and TURN servers; `[]` keeps every candidate local (tests, loopback). */
   iceServers?: { urls: string | string[]; username?: string; credential?: string }[];
 }
 
-/** Options for {@link createPeer}. */
+/**
+ * Options for {@link createPeer}.
+ *
+ * @example
+ * ```ts ignore
+ * import { strictEqual } from "node:assert/strict";
+ * import { createPeer, firstSignal, hangUp, type PeerOptions } from "./webrtc.ts";
+ *
+ * const options: PeerOptions = { initiator: true, config: { iceServers: [] }, trickle: false };
+ * const peer = await createPeer(options);
+ * const offer = await firstSignal(peer) as { type: string }; // one offer, candidates included
+ * strictEqual(offer.type, "offer");
+ * hangUp(peer);
+ * ```
+ */
 export interface PeerOptions {
   /** True for the side that makes the offer. */
   initiator: boolean;
@@ -88,6 +130,21 @@ let simplePeer: Promise<{ Peer: SimplePeerClass; wrtc: unknown }> | undefined;
  *
  * @param options Initiator, RTC configuration, trickle.
  * @returns The peer; feed it the other side's signals and wait for `connect`.
+ *
+ * @example
+ * ```ts ignore
+ * import { strictEqual } from "node:assert/strict";
+ * import { connected, createPeer, hangUp } from "./webrtc.ts";
+ *
+ * const a = await createPeer({ initiator: true, config: { iceServers: [] } });
+ * const b = await createPeer({ initiator: false, config: { iceServers: [] } });
+ * a.on("signal", (data: unknown) => b.signal(data)); // signalling, here within one process
+ * b.on("signal", (data: unknown) => a.signal(data));
+ * await Promise.all([connected(a), connected(b)]);
+ * strictEqual(a.connected && b.connected, true);
+ * hangUp(a);
+ * hangUp(b);
+ * ```
  */
 export async function createPeer(options: PeerOptions): Promise<SimplePeerLike> {
   simplePeer ??= Promise.all([
@@ -109,7 +166,29 @@ export async function createPeer(options: PeerOptions): Promise<SimplePeerLike> 
   });
 }
 
-/** Options for {@link webrtcConn}. */
+/**
+ * Options for {@link webrtcConn}.
+ *
+ * @example
+ * ```ts ignore
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { connected, type ConnOptions, createPeer, webrtcConn } from "./webrtc.ts";
+ *
+ * const a = await createPeer({ initiator: true, config: { iceServers: [] } });
+ * const b = await createPeer({ initiator: false, config: { iceServers: [] } });
+ * a.on("signal", (data: unknown) => b.signal(data)); // signalling, here within one process
+ * b.on("signal", (data: unknown) => a.signal(data));
+ * await Promise.all([connected(a), connected(b)]);
+ * const options: ConnOptions = {
+ *   remoteAddress: { host: "127.0.0.1", port: 1 }, // from signalling, when known
+ *   maxUnreadBytes: 1 << 20,
+ * };
+ * const conn = webrtcConn(a, options);
+ * deepStrictEqual(conn.remoteAddress, { host: "127.0.0.1", port: 1 });
+ * conn.close();
+ * await webrtcConn(b).closed;
+ * ```
+ */
 export interface ConnOptions {
   /** The peer's address when known (from signalling); default `null`. */
   remoteAddress?: PeerAddress | null;
@@ -123,6 +202,23 @@ export interface ConnOptions {
  * @param peer A peer whose `connect` event has fired.
  * @param options Address and receive bound.
  * @returns The connection; closing it destroys the peer once queued bytes are sent.
+ *
+ * @example
+ * ```ts ignore
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { connected, createPeer, webrtcConn } from "./webrtc.ts";
+ *
+ * const a = await createPeer({ initiator: true, config: { iceServers: [] } });
+ * const b = await createPeer({ initiator: false, config: { iceServers: [] } });
+ * a.on("signal", (data: unknown) => b.signal(data)); // signalling, here within one process
+ * b.on("signal", (data: unknown) => a.signal(data));
+ * await Promise.all([connected(a), connected(b)]);
+ * const [left, right] = [webrtcConn(a), webrtcConn(b)];
+ * await left.writable.getWriter().write(new Uint8Array([42]));
+ * deepStrictEqual((await right.readable.getReader().read()).value, new Uint8Array([42]));
+ * left.close();
+ * await right.closed;
+ * ```
  */
 export function webrtcConn(peer: SimplePeerLike, options: ConnOptions = {}): Conn {
   return new WebRtcConn(peer, options);
@@ -273,6 +369,22 @@ export function firstSignal(peer: SimplePeerLike, abort?: AbortSignal): Promise<
  * Ends a peer so that the other side notices at once: the data channel is
  * closed first (destroying the connection alone leaves the other side
  * waiting for ICE to time out), then the peer is destroyed.
+ *
+ * @example
+ * ```ts ignore
+ * import { strictEqual } from "node:assert/strict";
+ * import { connected, createPeer, hangUp } from "./webrtc.ts";
+ *
+ * const a = await createPeer({ initiator: true, config: { iceServers: [] } });
+ * const b = await createPeer({ initiator: false, config: { iceServers: [] } });
+ * a.on("signal", (data: unknown) => b.signal(data)); // signalling, here within one process
+ * b.on("signal", (data: unknown) => a.signal(data));
+ * await Promise.all([connected(a), connected(b)]);
+ * const closed = new Promise((resolve) => b.on("close", resolve));
+ * hangUp(a);
+ * await closed; // at once, not after an ICE timeout
+ * strictEqual(b.destroyed, true);
+ * ```
  *
  * @param peer The peer to end.
  */

@@ -19,7 +19,27 @@ import {
   webrtcConn,
 } from "./webrtc.ts";
 
-/** Options for {@link LoopbackSignalling}. */
+/**
+ * Options for {@link LoopbackSignalling}.
+ *
+ * @example
+ * ```ts ignore
+ * import { strictEqual } from "node:assert/strict";
+ * import { type LoopbackOptions, LoopbackSignalling } from "./webrtc_loopback.ts";
+ *
+ * const options: LoopbackOptions = { config: { iceServers: [] }, maxUnreadBytes: 1 << 20 };
+ * const webrtc = new LoopbackSignalling(options).transport();
+ * const listener = await webrtc.listen({ host: "127.0.0.1" });
+ * const dialled = await webrtc.dial(listener.address);
+ * strictEqual(dialled.transport, "webrtc");
+ * for await (const accepted of listener) {
+ *   accepted.close();
+ *   break;
+ * }
+ * listener.close();
+ * await dialled.closed;
+ * ```
+ */
 export interface LoopbackOptions {
   /** RTCPeerConnection configuration; default `{ iceServers: [] }` (no STUN). */
   config?: RtcConfig;

@@ -29,7 +29,24 @@ export const DEFAULT_DHT_BOOTSTRAP: readonly string[] = Object.freeze([
   "dht.libtorrent.org:25401",
 ]);
 
-/** Options for {@link Dht.start}. */
+/**
+ * Options for {@link Dht.start}.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { Dht, type DhtOptions } from "./dht.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const options: DhtOptions = { host: "127.0.0.1", bootstrap: [], stateFile: `${dir}/dht.json` };
+ * const node = await Dht.start(options);
+ * await node.close(); // saves the node id and routing table
+ * const again = await Dht.start(options);
+ * strictEqual(again.nodeId, node.nodeId);
+ * await again.close();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
 export interface DhtOptions {
   /** The client's UDP socket to share; without it the DHT binds its own. */
   socket?: UdpSocket;
@@ -67,7 +84,23 @@ interface DhtLibrary {
   destroy(callback: () => void): void;
 }
 
-/** A DHT node serving the client's torrents. */
+/**
+ * A DHT node serving the client's torrents.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { Dht } from "./dht.ts";
+ *
+ * const first = await Dht.start({ host: "127.0.0.1", port: 0, bootstrap: [] });
+ * const bootstrap = [`127.0.0.1:${first.address.port}`];
+ * const second = await Dht.start({ host: "127.0.0.1", port: 0, bootstrap });
+ * strictEqual(second.address.host, "127.0.0.1");
+ * strictEqual(second.nodeId.length, 40); // 20 bytes in hex
+ * await second.close();
+ * await first.close();
+ * ```
+ */
 export class Dht extends EventTarget implements SwarmLookup {
   #dht: DhtLibrary;
   #options: DhtOptions;

@@ -88,6 +88,25 @@ export interface PeerCandidate {
  * A source that finds a torrent's peers by info hash and tells others about
  * us (the DHT): the torrent calls `track` while it runs and the returned
  * function when it stops.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import type { PeerAddress } from "../../transports/mod.ts";
+ * import type { SwarmLookup } from "./types.ts";
+ *
+ * // A lookup that knows one peer of every torrent.
+ * const lookup: SwarmLookup = {
+ *   track(_infoHash, _port, onPeer) {
+ *     onPeer({ host: "127.0.0.1", port: 6881 });
+ *     return () => {}; // nothing to stop
+ *   },
+ * };
+ * const found: PeerAddress[] = [];
+ * const stop = lookup.track(new Uint8Array(20), 0, (address) => found.push(address));
+ * stop();
+ * deepStrictEqual(found, [{ host: "127.0.0.1", port: 6881 }]);
+ * ```
  */
 export interface SwarmLookup {
   /** Looks up and announces `infoHash` now and on a schedule; each peer found goes to `onPeer`. */

@@ -8,7 +8,24 @@
  * @module
  */
 
-/** What `stat` tells about a path (links followed). */
+/**
+ * What `stat` tells about a path (links followed).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { fileSystem } from "../runtime.ts";
+ * import type { PathInfo } from "./types.ts";
+ *
+ * const fs = await fileSystem();
+ * const dir = await Deno.makeTempDir();
+ * await fs.writeFile(`${dir}/a.txt`, new Uint8Array(3));
+ * const info: PathInfo = await fs.stat(`${dir}/a.txt`);
+ * strictEqual(info.isFile && !info.isDirectory, true);
+ * strictEqual(info.size, 3);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
 export interface PathInfo {
   /** A regular file. */
   isFile: boolean;
@@ -20,7 +37,23 @@ export interface PathInfo {
   mtime: number | null;
 }
 
-/** One directory entry. */
+/**
+ * One directory entry.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { fileSystem } from "../runtime.ts";
+ * import type { DirEntry } from "./types.ts";
+ *
+ * const fs = await fileSystem();
+ * const dir = await Deno.makeTempDir();
+ * await fs.writeFile(`${dir}/a.txt`, new Uint8Array());
+ * const entries: DirEntry[] = await fs.readDir(dir);
+ * deepStrictEqual(entries, [{ name: "a.txt", isSymlink: false }]);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
 export interface DirEntry {
   /** The entry's name. */
   name: string;
@@ -28,7 +61,25 @@ export interface DirEntry {
   isSymlink: boolean;
 }
 
-/** How to open a file; with no options, for reading only. */
+/**
+ * How to open a file; with no options, for reading only.
+ *
+ * @example
+ * ```ts
+ * import { rejects, strictEqual } from "node:assert/strict";
+ * import { fileSystem } from "../runtime.ts";
+ * import { isNotFound } from "./not_found.ts";
+ * import type { OpenOptions } from "./types.ts";
+ *
+ * const fs = await fileSystem();
+ * const dir = await Deno.makeTempDir();
+ * await rejects(fs.open(`${dir}/a.bin`), isNotFound); // reading only: it must exist
+ * const options: OpenOptions = { write: true, create: true, truncate: true };
+ * await (await fs.open(`${dir}/a.bin`, options)).close();
+ * strictEqual((await fs.stat(`${dir}/a.bin`)).size, 0);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
 export interface OpenOptions {
   /** Open for writing as well as reading. */
   write?: boolean;
@@ -41,6 +92,24 @@ export interface OpenOptions {
 /**
  * An open file with positional reads and writes: each call names its
  * position, so calls never disturb one another.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ * import { fileSystem } from "../runtime.ts";
+ * import type { FileHandle } from "./types.ts";
+ *
+ * const fs = await fileSystem();
+ * const dir = await Deno.makeTempDir();
+ * const file: FileHandle = await fs.open(`${dir}/a.bin`, { write: true, create: true });
+ * await file.write(new Uint8Array([1, 2, 3]), 10); // past the end: the gap reads as zeros
+ * const buffer = new Uint8Array(16);
+ * strictEqual(await file.read(buffer, 8), 5); // up to the end of the file
+ * deepStrictEqual(buffer.subarray(0, 5), new Uint8Array([0, 0, 1, 2, 3]));
+ * await file.sync();
+ * await file.close();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export interface FileHandle {
   /**
@@ -57,7 +126,25 @@ export interface FileHandle {
   close(): Promise<void>;
 }
 
-/** Filesystem access for one runtime. */
+/**
+ * Filesystem access for one runtime.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { fileSystem } from "../runtime.ts";
+ * import type { FileSystem } from "./types.ts";
+ *
+ * const fs: FileSystem = await fileSystem(); // Deno's here, Node's under Node
+ * const dir = await Deno.makeTempDir();
+ * await fs.mkdir(`${dir}/a/b`);
+ * await fs.writeFile(`${dir}/a/b/c.tmp`, new TextEncoder().encode("hi"));
+ * await fs.rename(`${dir}/a/b/c.tmp`, `${dir}/a/b/c.txt`);
+ * await fs.syncDir(`${dir}/a/b`); // the rename is durable
+ * strictEqual(new TextDecoder().decode(await fs.readFile(`${dir}/a/b/c.txt`)), "hi");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
 export interface FileSystem {
   /** Describes a path, following links. */
   stat(path: string): Promise<PathInfo>;

@@ -38,6 +38,22 @@ export type { PeerAddress };
  * (`::ffff:a.b.c.d`) as plain IPv4. A handler that throws is taken to have
  * claimed the packet, and the error is dropped, so one faulty consumer cannot
  * stop the others.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { bindUdp, type UdpHandler } from "./udp.ts";
+ *
+ * const socket = await bindUdp({ host: "127.0.0.1" });
+ * const rest = Promise.withResolvers<number>();
+ * const ones: UdpHandler = (bytes) => bytes[0] === 1; // claims the packets that start with 1
+ * socket.addHandler(ones);
+ * socket.addHandler((bytes) => rest.resolve(bytes[0]!));
+ * await socket.send(new Uint8Array([1]), socket.localAddress);
+ * await socket.send(new Uint8Array([2]), socket.localAddress);
+ * strictEqual(await rest.promise, 2); // the 1 never got past `ones`
+ * socket.close();
+ * ```
  */
 export type UdpHandler = (bytes: Uint8Array, from: PeerAddress) => boolean | void;
 
@@ -49,7 +65,25 @@ export interface UdpBindOptions {
   port?: number;
 }
 
-/** A bound UDP socket whose packets go to a list of handlers. */
+/**
+ * A bound UDP socket whose packets go to a list of handlers.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ * import { bindUdp, type UdpSocket } from "./udp.ts";
+ *
+ * const socket: UdpSocket = await bindUdp({ host: "127.0.0.1", port: 0 });
+ * strictEqual(socket.localAddress.host, "127.0.0.1");
+ * const got = Promise.withResolvers<Uint8Array>();
+ * const remove = socket.addHandler((bytes) => got.resolve(bytes));
+ * await socket.send(new Uint8Array([7]), socket.localAddress); // to itself
+ * deepStrictEqual(await got.promise, new Uint8Array([7]));
+ * remove();
+ * socket.close();
+ * await socket.closed;
+ * ```
+ */
 export interface UdpSocket {
   /** The bound address, with the real port when 0 was asked for. */
   readonly localAddress: PeerAddress;

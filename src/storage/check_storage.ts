@@ -11,7 +11,30 @@ import { pieceSize } from "./layout.ts";
 import type { Storage } from "./types.ts";
 import { verifyPiece } from "./verify.ts";
 
-/** Options for {@link checkStorage}. */
+/**
+ * Options for {@link checkStorage}.
+ *
+ * @example
+ * ```ts
+ * import { rejects, strictEqual } from "node:assert/strict";
+ * import { createTorrent } from "../metainfo/create_torrent.ts";
+ * import { parseTorrent } from "../metainfo/parse_torrent.ts";
+ * import { checkStorage, type CheckStorageOptions } from "./check_storage.ts";
+ * import { memoryStorage } from "./memory.ts";
+ *
+ * const data = new Uint8Array(40000);
+ * const file = { path: ["a"], length: data.length, stream: () => new Blob([data]).stream() };
+ * const meta = await parseTorrent(await createTorrent([file], { pieceLength: 16384 }));
+ * const storage = await memoryStorage()(meta);
+ * const left: number[] = [];
+ * const options: CheckStorageOptions = { onProgress: (done, total) => left.push(total - done) };
+ * await checkStorage(meta, storage, options);
+ * strictEqual(left.length, 3); // once per piece
+ * strictEqual(left.at(-1), 0);
+ * const aborted = AbortSignal.abort();
+ * await rejects(checkStorage(meta, storage, { signal: aborted }), { name: "AbortError" });
+ * ```
+ */
 export interface CheckStorageOptions {
   /** Called after each piece with the bytes checked so far and the total. */
   onProgress?: (done: number, total: number) => void;

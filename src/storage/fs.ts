@@ -17,7 +17,26 @@ import { MissingDataError } from "./errors.ts";
 import { checkRange, fileSpans, layoutKey, pieceSize, piecesOfFile } from "./layout.ts";
 import type { Storage, StorageFactory, StorageLayout } from "./types.ts";
 
-/** Options for {@link fsStorage}. */
+/**
+ * Options for {@link fsStorage}.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { fsStorage, type FsStorageOptions } from "./fs.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const options: FsStorageOptions = { stateDir: `${dir}/state`, limits: { maxOpenFiles: 8 } };
+ * const file = { path: ["a"], length: 5, offset: 0, attr: "", padding: false, piecesRoot: null };
+ * const layout = { name: "a", pieceLength: 16384, pieceCount: 1, files: [file] };
+ * const storage = await fsStorage(`${dir}/data`, options)(layout);
+ * await storage.write(0, 0, new Uint8Array(5));
+ * await storage.markComplete(0, true);
+ * await storage.close();
+ * strictEqual((await Deno.stat(`${dir}/state/.a.resume`)).isFile, true); // the resume file
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
 export interface FsStorageOptions {
   /** Folder for the resume file; defaults to the download folder. */
   stateDir?: string;

@@ -16,7 +16,25 @@ import type { Storage, StorageFactory, StorageLayout } from "./types.ts";
 /** How many pieces read last are kept in memory. */
 const RECENT_PIECES = 4;
 
-/** Options for {@link idbStorage}. */
+/**
+ * Options for {@link idbStorage}.
+ *
+ * @example
+ * ```ts ignore
+ * // In a page: IndexedDB is for browsers.
+ * import { strictEqual } from "node:assert/strict";
+ * import { Client } from "../client.ts";
+ * import { idbStorage, type IdbStorageOptions } from "./idb.ts";
+ *
+ * const options: IdbStorageOptions = { database: "my-downloads" };
+ * const client = await Client.create();
+ * const bytes = new Uint8Array(await (await fetch("/big.torrent")).arrayBuffer());
+ * const torrent = await client.add(bytes, { storage: idbStorage(options) });
+ * await torrent.done;
+ * strictEqual(torrent.progress, 1);
+ * await client.close();
+ * ```
+ */
 export interface IdbStorageOptions {
   /** IndexedDB database name. Default `seed-torrent`. */
   database?: string;

@@ -11,7 +11,37 @@ import type { RtcConfig } from "../../transports/webrtc.ts";
 import type { TransferStats } from "../discovery/types.ts";
 import { WebSocketTracker } from "../discovery/ws_tracker.ts";
 
-/** WebRTC settings of a torrent. */
+/**
+ * WebRTC settings of a torrent.
+ *
+ * @example
+ * ```ts ignore
+ * import { strictEqual } from "node:assert/strict";
+ * import { Client } from "../client.ts";
+ * import { createTorrent } from "../metainfo/create_torrent.ts";
+ * import { parseTorrent } from "../metainfo/parse_torrent.ts";
+ * import { memoryStorage } from "../storage/memory.ts";
+ * import { startTracker } from "../tracker/server.ts";
+ * import type { WebRtcSettings } from "./signalled_peers.ts";
+ *
+ * const data = new TextEncoder().encode("hello, webrtc");
+ * const file = { path: ["a.txt"], length: data.length, stream: () => new Blob([data]).stream() };
+ * const meta = await parseTorrent(await createTorrent([file]));
+ * const held = memoryStorage();
+ * await (await held(meta)).write(0, 0, data); // the seeder's copy
+ * const tracker = await startTracker({ host: "127.0.0.1", port: 0 }); // signals over WebSocket
+ * const webrtc: WebRtcSettings = { config: { iceServers: [] } };
+ * const options = { host: "127.0.0.1", port: 0, listen: false, transports: [], webrtc };
+ * const [seeder, leecher] = await Promise.all([Client.create(options), Client.create(options)]);
+ * await seeder.add(meta, { storage: held, announce: [tracker.wsUrl] });
+ * const torrent = await leecher.add(meta, { storage: memoryStorage(), announce: [tracker.wsUrl] });
+ * await torrent.done; // over WebRTC: neither client has TCP or uTP
+ * strictEqual(torrent.progress, 1);
+ * await leecher.close();
+ * await seeder.close();
+ * await tracker.close();
+ * ```
+ */
 export interface WebRtcSettings {
   /** RTCPeerConnection configuration; tests pass `{ iceServers: [] }`. */
   config?: RtcConfig;

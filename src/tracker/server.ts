@@ -22,7 +22,20 @@ import { type SwarmLimits, SwarmTable } from "./swarms.ts";
 import { serveUdp } from "./udp.ts";
 import { serveWebSocket } from "./websocket.ts";
 
-/** Options for {@link startTracker}. */
+/**
+ * Options for {@link startTracker}.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { startTracker, type TrackerOptions } from "./server.ts";
+ *
+ * const options: TrackerOptions = { host: "127.0.0.1", port: 0, limits: { intervalSeconds: 60 } };
+ * const tracker = await startTracker(options);
+ * strictEqual(tracker.table.limits.intervalSeconds, 60);
+ * await tracker.close();
+ * ```
+ */
 export interface TrackerOptions {
   /** Address to bind; default all interfaces. Tests use `127.0.0.1`. */
   host?: string;
@@ -32,7 +45,22 @@ export interface TrackerOptions {
   limits?: Partial<SwarmLimits>;
 }
 
-/** A running tracker. */
+/**
+ * A running tracker.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { startTracker, type TrackerServer } from "./server.ts";
+ *
+ * const tracker: TrackerServer = await startTracker({ host: "127.0.0.1", port: 0 });
+ * strictEqual(tracker.httpUrl, `http://127.0.0.1:${tracker.port}/announce`);
+ * strictEqual(tracker.udpUrl, `udp://127.0.0.1:${tracker.port}`); // the same port number
+ * strictEqual(tracker.wsUrl, `ws://127.0.0.1:${tracker.port}`);
+ * strictEqual(tracker.table.size, 0); // no swarms yet
+ * await tracker.close();
+ * ```
+ */
 export interface TrackerServer {
   /** The swarms it holds. */
   readonly table: SwarmTable;
@@ -50,6 +78,21 @@ export interface TrackerServer {
 
 /**
  * Starts a tracker.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { announceHttp } from "../discovery/http_tracker.ts";
+ * import { startTracker } from "./server.ts";
+ *
+ * const tracker = await startTracker({ host: "127.0.0.1", port: 0 });
+ * const infoHash = new Uint8Array(20).fill(1);
+ * const peer = { infoHash, peerId: new Uint8Array(20), uploaded: 0, downloaded: 0, left: 0 };
+ * await announceHttp(tracker.httpUrl, { ...peer, port: 6881, event: "started" });
+ * const reply = await announceHttp(tracker.httpUrl, { ...peer, peerId: infoHash, port: 6882 });
+ * deepStrictEqual(reply.peers, [{ host: "127.0.0.1", port: 6881 }]);
+ * await tracker.close();
+ * ```
  *
  * @throws {Error} Outside Deno, or when the port cannot be bound.
  */

@@ -6,7 +6,21 @@
  * @module
  */
 
-/** Bounds and timings of a {@link SwarmTable}. */
+/**
+ * Bounds and timings of a {@link SwarmTable}.
+ *
+ * @example
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { type SwarmLimits, SwarmTable } from "./swarms.ts";
+ *
+ * const limits: Partial<SwarmLimits> = { maxSwarms: 1 };
+ * const table = new SwarmTable(limits);
+ * const peer = { id: "a".repeat(20), host: "127.0.0.1", port: 6881, left: 0 };
+ * table.announce({ infoHash: "x".repeat(20), peer });
+ * throws(() => table.announce({ infoHash: "y".repeat(20), peer }), RangeError); // full
+ * ```
+ */
 export interface SwarmLimits {
   /** Seconds a peer is told to wait between announces. Default 120. */
   intervalSeconds: number;
@@ -20,7 +34,19 @@ export interface SwarmLimits {
   maxNumWant: number;
 }
 
-/** The defaults of {@link SwarmLimits}. */
+/**
+ * The defaults of {@link SwarmLimits}.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { defaultSwarmLimits, SwarmTable } from "./swarms.ts";
+ *
+ * strictEqual(defaultSwarmLimits.intervalSeconds, 120);
+ * const table = new SwarmTable({ maxNumWant: 10 }); // the rest from the defaults
+ * strictEqual(table.limits.peerTtlMs, defaultSwarmLimits.peerTtlMs);
+ * ```
+ */
 export const defaultSwarmLimits: SwarmLimits = {
   intervalSeconds: 120,
   peerTtlMs: 360_000,
@@ -29,7 +55,22 @@ export const defaultSwarmLimits: SwarmLimits = {
   maxNumWant: 50,
 };
 
-/** A peer as the tracker knows it. */
+/**
+ * A peer as the tracker knows it.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { SwarmTable, type TrackedPeer } from "./swarms.ts";
+ *
+ * const table = new SwarmTable({}, () => 1000); // a clock that always says 1000
+ * const [hash, id] = ["h".repeat(20), "a".repeat(20)];
+ * table.announce({ infoHash: hash, peer: { id, host: "127.0.0.1", port: 6881, left: 0 } });
+ * const peer: TrackedPeer | undefined = table.peer(hash, id);
+ * strictEqual(peer?.port, 6881);
+ * strictEqual(peer?.seen, 1000); // set by the table
+ * ```
+ */
 export interface TrackedPeer {
   /** The 20-byte peer id as a binary string (one char per byte). */
   id: string;
@@ -45,7 +86,22 @@ export interface TrackedPeer {
   signal?: (message: string) => void;
 }
 
-/** Counts of one swarm. */
+/**
+ * Counts of one swarm.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { type SwarmCounts, SwarmTable } from "./swarms.ts";
+ *
+ * const table = new SwarmTable();
+ * const [hash, a, b] = ["h".repeat(20), "a".repeat(20), "b".repeat(20)];
+ * table.announce({ infoHash: hash, peer: { id: a, host: "127.0.0.1", port: 1, left: 0 } });
+ * table.announce({ infoHash: hash, peer: { id: b, host: "127.0.0.1", port: 2, left: 9 } });
+ * const counts: SwarmCounts = table.counts(hash);
+ * deepStrictEqual(counts, { complete: 1, incomplete: 1, downloaded: 0 });
+ * ```
+ */
 export interface SwarmCounts {
   /** Seeders. */
   complete: number;
@@ -55,7 +111,25 @@ export interface SwarmCounts {
   downloaded: number;
 }
 
-/** One announce as every front end (HTTP, UDP, WebSocket) reports it. */
+/**
+ * One announce as every front end (HTTP, UDP, WebSocket) reports it.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { SwarmTable, type TableAnnounce } from "./swarms.ts";
+ *
+ * const announce: TableAnnounce = {
+ *   infoHash: "h".repeat(20),
+ *   peer: { id: "a".repeat(20), host: "127.0.0.1", port: 6881, left: 0 },
+ *   event: "started",
+ *   numWant: 10,
+ * };
+ * const { peers, counts } = new SwarmTable().announce(announce);
+ * strictEqual(peers.length, 0); // never the announcing peer itself
+ * strictEqual(counts.complete, 1);
+ * ```
+ */
 export interface TableAnnounce {
   /** The info hash as a binary string. */
   infoHash: string;

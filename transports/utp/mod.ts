@@ -43,7 +43,23 @@ import { UtpEndpoint } from "./endpoint.ts";
 
 export { UtpEndpoint } from "./endpoint.ts";
 
-/** Options for {@link utpTransport}. */
+/**
+ * Options for {@link utpTransport}.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { bindUdp } from "../../src/net/udp.ts";
+ * import { utpTransport, type UtpTransportOptions } from "./mod.ts";
+ *
+ * const socket = await bindUdp({ host: "127.0.0.1", port: 0 });
+ * const options: UtpTransportOptions = { socket }; // shared, as the client shares its socket
+ * const listener = await utpTransport(options).listen();
+ * strictEqual(listener.address.port, socket.localAddress.port);
+ * listener.close();
+ * socket.close(); // the transport never closes a socket it was given
+ * ```
+ */
 export interface UtpTransportOptions {
   /**
    * A bound UDP socket to run on (the client's, shared with UDP trackers and
@@ -57,6 +73,24 @@ export interface UtpTransportOptions {
 
 /**
  * The uTP transport.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { utpTransport } from "./mod.ts";
+ *
+ * const utp = utpTransport();
+ * const listener = await utp.listen({ host: "127.0.0.1", port: 0 });
+ * const dialled = await utp.dial(listener.address);
+ * for await (const accepted of listener) {
+ *   await dialled.writable.getWriter().write(new Uint8Array([42]));
+ *   deepStrictEqual((await accepted.readable.getReader().read()).value, new Uint8Array([42]));
+ *   accepted.close();
+ *   break;
+ * }
+ * listener.close();
+ * await dialled.closed;
+ * ```
  *
  * @param options A shared socket, or how to bind one.
  * @returns A transport named `utp`.
