@@ -100,7 +100,10 @@ export interface PeerOptions {
   initiator: boolean;
   /** RTCPeerConnection configuration; tests and examples pass `{ iceServers: [] }`. */
   config?: RtcConfig;
-  /** Gather every ICE candidate before the first `signal` (one offer, as trackers want). Default true. */
+  /**
+   * Send ICE candidates as they come, in signals of their own; default false:
+   * every candidate is gathered into the one offer or answer, as trackers want.
+   */
   trickle?: boolean;
 }
 

@@ -50,8 +50,14 @@ let idbKeyval: Promise<IdbKeyval> | undefined;
  *
  * @example
  * ```ts ignore
+ * // In a page: IndexedDB is for browsers.
+ * import { Client } from "../client.ts";
  * import { idbStorage } from "./idb.ts";
- * const torrent = await client.add(bytes, { storage: idbStorage() });
+ *
+ * const client = await Client.create();
+ * const bytes = new Uint8Array(await (await fetch("/big.torrent")).arrayBuffer());
+ * const torrent = await client.add(bytes, { storage: idbStorage() }); // resumes after a reload
+ * await torrent.done;
  * ```
  *
  * @param options The database name.
