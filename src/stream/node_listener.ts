@@ -5,7 +5,18 @@
  * @module
  */
 
-/** The parts of Node's `IncomingMessage` the adapter uses. */
+/**
+ * The parts of Node's `IncomingMessage` the adapter uses.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import type { NodeRequest } from "./node_listener.ts";
+ *
+ * const request: NodeRequest = { method: "HEAD", url: "/0/a.txt", headers: {}, on: () => {} };
+ * strictEqual(request.method, "HEAD");
+ * ```
+ */
 export interface NodeRequest {
   /** `GET`, `HEAD`, ... */
   method?: string;
@@ -17,7 +28,26 @@ export interface NodeRequest {
   on(event: "close", listener: () => void): unknown;
 }
 
-/** The parts of Node's `ServerResponse` the adapter uses. */
+/**
+ * The parts of Node's `ServerResponse` the adapter uses.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import type { NodeResponse } from "./node_listener.ts";
+ *
+ * let status = 0;
+ * const response: NodeResponse = {
+ *   writeHead: (code) => status = code,
+ *   write: () => true,
+ *   end: () => {},
+ *   once: () => {},
+ *   destroy: () => {},
+ * };
+ * response.writeHead(206, {});
+ * strictEqual(status, 206);
+ * ```
+ */
 export interface NodeResponse {
   /** Sends the status and headers. */
   writeHead(status: number, headers: Record<string, string>): unknown;
