@@ -51,6 +51,7 @@ Deno.test({
       const tested = await run(["node", "--test", "--test-reporter=spec", "package.node.mjs"], {
         cwd: project,
         env: { DENO: Deno.execPath(), REPO: ROOT, NO_COLOR: "1" },
+        signal: AbortSignal.timeout(120_000),
       });
       console.log(tested.stdout.split("\n").filter((l) => /^\s*[✔✖ℹ]/.test(l)).join("\n"));
       assert.equal(tested.code, 0, tested.stdout + tested.stderr);

@@ -13,6 +13,8 @@ import { Client, createTorrent, memoryStorage, parseTorrent } from "@seed/torren
 
 const LOOPBACK = "127.0.0.1";
 const PIECE_LENGTH = 64 * 1024;
+/** Per test: a hang fails the test instead of stalling the run. */
+const TIMEOUT = { timeout: 60_000 };
 
 /** Deterministic bytes: xorshift32 from `seed`. */
 function pseudoRandomBytes(length, seed) {
@@ -107,7 +109,7 @@ function denoCli(args, signal) {
   return { child, exited };
 }
 
-test("create and parse a torrent", async () => {
+test("create and parse a torrent", TIMEOUT, async () => {
   const t = await makeTorrent("made-in-node");
   assert.equal(t.meta.name, "made-in-node");
   assert.equal(t.meta.files.length, 2);
@@ -116,73 +118,102 @@ test("create and parse a torrent", async () => {
   assert.equal(t.meta.pieceCount, Math.ceil(t.meta.length / PIECE_LENGTH));
 });
 
-test("two Node clients: one seeds, the other downloads over TCP", async () => {
-  const t = await makeTorrent("node-to-node");
-  await withTempDir(async (dir) => {
-    const seeder = await Client.create({ port: 0, host: LOOPBACK });
-    const leecher = await Client.create({ port: 0, host: LOOPBACK });
-    try {
-      await seeder.add(t.bytes, { storage: await seededStorage(t) });
-      const torrent = await leecher.add(t.bytes, {
-        dir,
-        peers: [{ host: LOOPBACK, port: seeder.port }],
+/**
+ * The transports of the peers a torrent connects to, recorded as each one
+ * connects (a peer may be gone by the time a test looks).
+ */
+function peerTransports(torrent) {
+  const seen = new Set();
+  torrent.addEventListener("peer", (event) => {
+    if (!event.detail.connected) return;
+    const peer = torrent.peers.find((p) => p.address === event.detail.address);
+    if (peer) seen.add(peer.transport);
+  });
+  return seen;
+}
+
+for (const transport of ["tcp", "utp"]) {
+  const only = { port: 0, host: LOOPBACK, transports: [transport] };
+  const cliTransport = ["--transports", transport];
+
+  test(
+    `two Node clients: one seeds, the other downloads over ${transport} only`,
+    TIMEOUT,
+    async () => {
+      const t = await makeTorrent(`node-to-node-${transport}`);
+      await withTempDir(async (dir) => {
+        const seeder = await Client.create(only);
+        const leecher = await Client.create(only);
+        try {
+          await seeder.add(t.bytes, { storage: await seededStorage(t) });
+          const torrent = await leecher.add(t.bytes, {
+            dir,
+            peers: [{ host: LOOPBACK, port: seeder.port }],
+          });
+          const transports = peerTransports(torrent);
+          await torrent.done;
+          assert.equal(torrent.progress, 1);
+          assert.deepEqual([...transports], [transport]);
+        } finally {
+          await leecher.close();
+          await seeder.close();
+        }
+        await assertFiles(t, dir);
       });
-      await torrent.done;
-      assert.equal(torrent.progress, 1);
-    } finally {
-      await leecher.close();
-      await seeder.close();
-    }
-    await assertFiles(t, dir);
-  });
-});
+    },
+  );
 
-test("Node seeds, Deno downloads", async () => {
-  const t = await makeTorrent("node-to-deno");
-  await withTempDir(async (dir) => {
-    const torrentPath = join(dir, "t.torrent");
-    await writeFile(torrentPath, t.bytes);
-    const seeder = await Client.create({ port: 0, host: LOOPBACK });
-    try {
-      await seeder.add(t.bytes, { storage: await seededStorage(t) });
-      const out = join(dir, "out");
-      const { code, output } = await denoCli([
-        ...["download", torrentPath, "-o", out, "--quiet", "--port", "0"],
-        ...["--peer", `${LOOPBACK}:${seeder.port}`],
-      ]).exited;
-      assert.equal(code, 0, output);
-      await assertFiles(t, out);
-    } finally {
-      await seeder.close();
-    }
+  test(`Node seeds, Deno downloads, over ${transport} only`, TIMEOUT, async () => {
+    const t = await makeTorrent(`node-to-deno-${transport}`);
+    await withTempDir(async (dir) => {
+      const torrentPath = join(dir, "t.torrent");
+      await writeFile(torrentPath, t.bytes);
+      const seeder = await Client.create(only);
+      try {
+        const seeded = await seeder.add(t.bytes, { storage: await seededStorage(t) });
+        const transports = peerTransports(seeded);
+        const out = join(dir, "out");
+        const { code, output } = await denoCli([
+          ...["download", torrentPath, "-o", out, "--quiet", "--port", "0", ...cliTransport],
+          ...["--peer", `${LOOPBACK}:${seeder.port}`],
+        ]).exited;
+        assert.equal(code, 0, output);
+        await assertFiles(t, out);
+        assert.deepEqual([...transports], [transport]);
+      } finally {
+        await seeder.close();
+      }
+    });
   });
-});
 
-test("Deno seeds, Node downloads", async () => {
-  const t = await makeTorrent("deno-to-node");
-  await withTempDir(async (dir) => {
-    const torrentPath = join(dir, "t.torrent");
-    await writeFile(torrentPath, t.bytes);
-    await writeFiles(t, join(dir, "data"));
-    const leecher = await Client.create({ port: 0, host: LOOPBACK });
-    const stop = new AbortController();
-    const seeder = denoCli([
-      ...["seed", torrentPath, join(dir, "data"), "--quiet", "--port", "0"],
-      ...["--peer", `${LOOPBACK}:${leecher.port}`],
-    ], stop.signal);
-    try {
-      const torrent = await leecher.add(t.bytes, { dir: join(dir, "out") });
-      await Promise.race([
-        torrent.done,
-        seeder.exited.then(({ code, output }) => {
-          throw new Error(`the Deno seeder exited (${code}): ${output}`);
-        }),
-      ]);
-    } finally {
-      await leecher.close();
-      stop.abort();
-      await seeder.exited;
-    }
-    await assertFiles(t, join(dir, "out"));
+  test(`Deno seeds, Node downloads, over ${transport} only`, TIMEOUT, async () => {
+    const t = await makeTorrent(`deno-to-node-${transport}`);
+    await withTempDir(async (dir) => {
+      const torrentPath = join(dir, "t.torrent");
+      await writeFile(torrentPath, t.bytes);
+      await writeFiles(t, join(dir, "data"));
+      const leecher = await Client.create(only);
+      const stop = new AbortController();
+      const seeder = denoCli([
+        ...["seed", torrentPath, join(dir, "data"), "--quiet", "--port", "0", ...cliTransport],
+        ...["--peer", `${LOOPBACK}:${leecher.port}`],
+      ], stop.signal);
+      try {
+        const torrent = await leecher.add(t.bytes, { dir: join(dir, "out") });
+        const transports = peerTransports(torrent);
+        await Promise.race([
+          torrent.done,
+          seeder.exited.then(({ code, output }) => {
+            throw new Error(`the Deno seeder exited (${code}): ${output}`);
+          }),
+        ]);
+        assert.deepEqual([...transports], [transport]);
+      } finally {
+        await leecher.close();
+        stop.abort();
+        await seeder.exited;
+      }
+      await assertFiles(t, join(dir, "out"));
+    });
   });
-});
+}
