@@ -5,7 +5,8 @@
  * `npm:` specifiers resolve to the packages in Deno's npm cache (simple-peer
  * to its prebuilt browser build, which carries its own Node shims); the
  * runtime-specific modules that only Deno and Node load (`node:*`, the
- * Deno and Node filesystem, UDP and TCP edges, wrtc, the DHT) become stubs that
+ * Deno and Node filesystem, UDP and TCP edges, wrtc, ws, the DHT) become
+ * stubs that
  * throw if ever imported, so no `node:` module is in the bundle.
  *
  * ```sh
@@ -22,7 +23,7 @@ const ROOT = new URL("..", import.meta.url).pathname;
 
 /** Files under these names are for Deno or Node only. */
 const RUNTIME_ONLY =
-  /(^node:|^npm:@roamhq\/wrtc|^npm:bittorrent-dht|\/fs\/(deno|node)\.ts$|\/net\/udp_(deno|node)\.ts$|\/tcp_(deno|node)\.ts$)/;
+  /(^node:|^npm:@roamhq\/wrtc|^npm:bittorrent-dht|^npm:ws@|\/fs\/(deno|node)\.ts$|\/net\/udp_(deno|node)\.ts$|\/tcp_(deno|node)\.ts$)/;
 
 /** Where each npm package of the source is taken from, inside its package folder. */
 const ENTRY_FILES: Record<string, string> = {

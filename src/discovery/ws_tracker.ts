@@ -23,6 +23,18 @@ import {
 import { binaryString } from "./_binary.ts";
 import type { AnnounceEventName, TransferStats } from "./types.ts";
 
+let nodeWebSocket: Promise<typeof WebSocket> | undefined;
+
+/**
+ * The WebSocket class: the runtime's own, or `npm:ws` (loaded on first use)
+ * in Node 20, whose global `WebSocket` needs `--experimental-websocket`.
+ */
+function webSocketClass(): Promise<typeof WebSocket> {
+  if (typeof globalThis.WebSocket === "function") return Promise.resolve(globalThis.WebSocket);
+  nodeWebSocket ??= import("npm:ws@^8").then((m) => m.WebSocket as unknown as typeof WebSocket);
+  return nodeWebSocket;
+}
+
 /** Options for {@link WebSocketTracker}. */
 export interface WebSocketTrackerOptions {
   /** The tracker, `ws://` or `wss://`. */
@@ -99,7 +111,7 @@ export class WebSocketTracker {
 
   /** Connects and announces `started`; later announces follow the tracker's interval. */
   start(): void {
-    this.#connect();
+    void this.#connect();
   }
 
   /** Announces `completed`. */
@@ -111,7 +123,7 @@ export class WebSocketTracker {
   stop(): void {
     if (this.#stopped) return;
     const socket = this.#socket;
-    if (socket?.readyState === WebSocket.OPEN) this.#send(this.#request("stopped", []));
+    if (socket && socket.readyState === socket.OPEN) this.#send(this.#request("stopped", []));
     this.#stopped = true;
     clearTimeout(this.#timer);
     for (const { peer, timer } of this.#offers.values()) {
@@ -122,11 +134,13 @@ export class WebSocketTracker {
     socket?.close();
   }
 
-  #connect(): void {
+  async #connect(): Promise<void> {
     if (this.#stopped) return;
     let socket: WebSocket;
     try {
-      socket = new WebSocket(this.#options.url);
+      const Socket = await webSocketClass();
+      if (this.#stopped) return;
+      socket = new Socket(this.#options.url);
     } catch (error) {
       return this.#warn(`cannot open ${this.#options.url}: ${(error as Error).message}`);
     }
@@ -143,7 +157,7 @@ export class WebSocketTracker {
       clearTimeout(this.#timer);
       const delay = RECONNECT_MS[Math.min(this.#failures++, RECONNECT_MS.length - 1)]!;
       this.#warn(`lost ${this.#options.url}; reconnecting in ${delay / 1000} s`);
-      this.#timer = setTimeout(() => this.#connect(), delay);
+      this.#timer = setTimeout(() => void this.#connect(), delay);
     });
   }
 
@@ -274,7 +288,8 @@ export class WebSocketTracker {
   }
 
   #send(message: Record<string, unknown>): void {
-    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
+    const socket = this.#socket;
+    if (socket && socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   }
 
   #warn(message: string): void {

@@ -13,6 +13,7 @@
 
 import { formatAddress, type PeerAddress, type Transport } from "../../transports/mod.ts";
 import type { Conn } from "../../transports/mod.ts";
+import { deferred } from "../deferred.ts";
 import type { Limits } from "../limits.ts";
 import {
   decodeMetadataMessage,
@@ -75,7 +76,7 @@ export class MetadataFetch {
   /** Addresses not to dial again: bad or useless for metadata. */
   #dropped = new Set<string>();
   #assemblies = new Map<number, MetadataAssembly<FetchPeer>>();
-  #settle = Promise.withResolvers<FetchedMetadata>();
+  #settle = deferred<FetchedMetadata>();
   #timer: ReturnType<typeof setInterval>;
   #done = false;
 

@@ -14,6 +14,7 @@
  */
 
 import type { Conn, PeerAddress } from "../mod.ts";
+import { type Deferred, deferred } from "../../src/deferred.ts";
 import { Ledbat } from "./ledbat.ts";
 import {
   encodeHeader,
@@ -129,7 +130,7 @@ export class UtpConnection implements Conn {
   #closingSince = 0;
   #chunk: Uint8Array | null = null;
   #chunkOffset = 0;
-  #writeDone: PromiseWithResolvers<void> | null = null;
+  #writeDone: Deferred<void> | null = null;
   // Receiving.
   #ackNr = 0;
   #replyMicros = 0;
@@ -144,7 +145,7 @@ export class UtpConnection implements Conn {
   #readController!: ReadableStreamDefaultController<Uint8Array>;
   #writeController!: WritableStreamDefaultController;
   #resolveClosed!: () => void;
-  #connected: PromiseWithResolvers<void>;
+  #connected: Deferred<void>;
 
   /**
    * Makes a connection: `dial` sends a SYN, `accept` answers one.
@@ -175,10 +176,10 @@ export class UtpConnection implements Conn {
     this.#seq = ids.initialSeq ?? (Math.random() * 0x10000) & 0xffff;
     this.#lastAcked = seqAdd(this.#seq, -1);
     this.#lossSeq = this.#lastAcked;
-    this.#connected = Promise.withResolvers<void>();
+    this.#connected = deferred<void>();
     this.connected = this.#connected.promise;
     this.connected.catch(() => {});
-    const closed = Promise.withResolvers<void>();
+    const closed = deferred<void>();
     this.closed = closed.promise;
     this.#resolveClosed = closed.resolve;
     this.readable = new ReadableStream<Uint8Array>({
@@ -461,7 +462,7 @@ export class UtpConnection implements Conn {
     if (chunk.length === 0) return Promise.resolve();
     this.#chunk = chunk;
     this.#chunkOffset = 0;
-    this.#writeDone = Promise.withResolvers<void>();
+    this.#writeDone = deferred<void>();
     const done = this.#writeDone.promise;
     this.#flush(performance.now());
     return done;
