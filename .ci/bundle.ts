@@ -6,8 +6,7 @@
  * to its prebuilt browser build, which carries its own Node shims); the
  * runtime-specific modules that only Deno and Node load (`node:*`, the
  * Deno and Node filesystem, UDP and TCP edges, wrtc, ws, the DHT) become
- * stubs that
- * throw if ever imported, so no `node:` module is in the bundle.
+ * stubs that throw if ever imported, so no `node:` module is in the bundle.
  *
  * ```sh
  * deno task bundle [out.js] [--entry file.ts]
