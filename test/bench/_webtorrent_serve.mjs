@@ -36,6 +36,9 @@ const client = new WebTorrent({
   natUpnp: false,
   natPmp: false,
   webSeeds: false,
+  // WebTorrent 3 starts every outgoing TCP connection with protocol
+  // encryption (MSE), which our seeder does not speak yet: plaintext.
+  secure: 0,
 });
 const fail = (err) => {
   console.error("webtorrent:", err?.message ?? err);
