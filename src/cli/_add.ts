@@ -5,10 +5,11 @@
  * @module
  */
 
-import type { AddOptions, Client } from "../client.ts";
+import { type AddOptions, Client, type ClientOptions } from "../client.ts";
 import { parseFileList } from "../stream/select_files.ts";
 import type { Torrent } from "../torrent.ts";
-import { parseBytes, UsageError } from "./_cli.ts";
+import { type Io, parseBytes, UsageError } from "./_cli.ts";
+import { dhtFromArgs, type DhtValues } from "./_dht.ts";
 import { type FetchInputs, metaOrFetch } from "./_fetch.ts";
 
 /** Rate limit, selection and magnet timeout options. */
@@ -43,6 +44,23 @@ export function limitInputs(values: AddValues): { limitUp?: number; limitDown?: 
       ? { limitDown: parseBytes(values["limit-down"], "--limit-down") }
       : {}),
   };
+}
+
+/**
+ * Starts the client of `download`, `seed` or `serve`: its port and
+ * transports, rate limits and DHT from the command line.
+ *
+ * @param where The port, transports and WebRTC settings from `sessionInputs`.
+ * @param values The parsed options (limits, DHT).
+ * @param io Where the DHT notice goes.
+ * @returns The running client.
+ */
+export function startClient(
+  where: Pick<ClientOptions, "port" | "transports" | "webrtc">,
+  values: AddValues & DhtValues,
+  io: Io,
+): Promise<Client> {
+  return Client.create({ ...where, ...limitInputs(values), ...dhtFromArgs(values, io) });
 }
 
 /** The file selection from the command line, if any. */

@@ -6,10 +6,8 @@
  */
 
 import { memoryStorage } from "../storage/memory.ts";
-import { Client } from "../client.ts";
 import { type Command, parse, UsageError } from "./_cli.ts";
-import { addNamedTorrent, addOptions, addUsage, limitInputs, selectInput } from "./_add.ts";
-import { dhtFromArgs } from "./_dht.ts";
+import { addNamedTorrent, addOptions, addUsage, selectInput, startClient } from "./_add.ts";
 import {
   interrupted,
   peerUsage,
@@ -56,14 +54,8 @@ ${addUsage}`,
     if (piece !== null && (!Number.isInteger(piece) || piece < 0)) {
       throw new UsageError(`--piece takes a piece number, not "${values.piece}"`);
     }
-    const { peers, announce, port, transports, webrtc } = sessionInputs(values);
-    const client = await Client.create({
-      port,
-      transports,
-      webrtc,
-      ...limitInputs(values),
-      ...dhtFromArgs(values, io),
-    });
+    const { peers, announce, ...where } = sessionInputs(values);
+    const client = await startClient(where, values, io);
     const stop = interrupted();
     try {
       const torrent = await addNamedTorrent(client, positionals[0]!, {

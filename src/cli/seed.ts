@@ -5,11 +5,9 @@
  * @module
  */
 
-import { Client } from "../client.ts";
 import { type Command, formatSize, parse, UsageError } from "./_cli.ts";
 import { loadTorrentFile } from "./_load.ts";
-import { limitInputs } from "./_add.ts";
-import { dhtFromArgs } from "./_dht.ts";
+import { startClient } from "./_add.ts";
 import { interrupted, peerUsage, sessionInputs, sessionOptions, showProgress } from "./_session.ts";
 
 /** The `seed` subcommand. */
@@ -36,15 +34,9 @@ ${peerUsage}
       "limit-up": { type: "string" },
     });
     if (positionals.length !== 2) throw new UsageError("seed takes a .torrent file and a folder");
-    const { peers, announce, port, transports, webrtc } = sessionInputs(values);
+    const { peers, announce, ...where } = sessionInputs(values);
     const meta = await loadTorrentFile(positionals[0]!);
-    const client = await Client.create({
-      port,
-      transports,
-      webrtc,
-      ...limitInputs(values),
-      ...dhtFromArgs(values, io),
-    });
+    const client = await startClient(where, values, io);
     const stop = interrupted();
     try {
       const torrent = await client.add(meta, { dir: positionals[1]!, peers, announce });

@@ -6,12 +6,10 @@
  * @module
  */
 
-import { Client } from "../client.ts";
 import { torrentHandler } from "../stream/http_handler.ts";
 import { serveHttp } from "../stream/serve_http.ts";
 import { type Command, parse, UsageError } from "./_cli.ts";
-import { addNamedTorrent, addOptions, addUsage, limitInputs, selectInput } from "./_add.ts";
-import { dhtFromArgs } from "./_dht.ts";
+import { addNamedTorrent, addOptions, addUsage, selectInput, startClient } from "./_add.ts";
 import { interrupted, peerUsage, sessionInputs, sessionOptions, showProgress } from "./_session.ts";
 
 /** The `serve` subcommand. */
@@ -51,17 +49,11 @@ ${addUsage}`,
     }
     // `--port` is the HTTP port here; the peers' port is `--peer-port`.
     const { port: _http, "peer-port": peerPort, ...rest } = values;
-    const { peers, announce, port, transports, webrtc } = sessionInputs({
+    const { peers, announce, ...where } = sessionInputs({
       ...rest,
       ...(peerPort === undefined ? {} : { port: peerPort }),
     });
-    const client = await Client.create({
-      port,
-      transports,
-      webrtc,
-      ...limitInputs(values),
-      ...dhtFromArgs(values, io),
-    });
+    const client = await startClient(where, values, io);
     const stop = interrupted();
     try {
       const torrent = await addNamedTorrent(client, positionals[0]!, {
