@@ -21,13 +21,21 @@ async function threeFiles() {
   return { a, b, c, torrent, meta: await parseTorrent(torrent) };
 }
 
-Deno.test("selective download: only the selected files' pieces, shared pieces included; others on demand", async () => {
-  const { a, b, c, torrent, meta } = await threeFiles();
+/** {@link threeFiles}, written under a temporary folder for a seeder. */
+async function threeFilesOnDisk() {
+  const files = await threeFiles();
   const dir = await Deno.makeTempDir({ prefix: "select-seed-" });
   await Deno.mkdir(`${dir}/set`);
-  for (const [name, bytes] of [["a.bin", a], ["b.bin", b], ["c.bin", c]] as const) {
+  for (
+    const [name, bytes] of [["a.bin", files.a], ["b.bin", files.b], ["c.bin", files.c]] as const
+  ) {
     await Deno.writeFile(`${dir}/set/${name}`, bytes);
   }
+  return { ...files, dir };
+}
+
+Deno.test("selective download: only the selected files' pieces, shared pieces included; others on demand", async () => {
+  const { a, b, c, torrent, meta, dir } = await threeFilesOnDisk();
   const seeder = await Client.create({ host: LOOPBACK, port: 0 });
   const leecher = await Client.create({ host: LOOPBACK, port: 0 });
   try {
@@ -63,12 +71,7 @@ Deno.test("selective download: only the selected files' pieces, shared pieces in
 });
 
 Deno.test("selective download: a magnet's so= (BEP 53) selects files once the metadata arrives", async () => {
-  const { a, b, c, torrent, meta } = await threeFiles();
-  const dir = await Deno.makeTempDir({ prefix: "select-so-" });
-  await Deno.mkdir(`${dir}/set`);
-  for (const [name, bytes] of [["a.bin", a], ["b.bin", b], ["c.bin", c]] as const) {
-    await Deno.writeFile(`${dir}/set/${name}`, bytes);
-  }
+  const { c, torrent, meta, dir } = await threeFilesOnDisk();
   const seeder = await Client.create({ host: LOOPBACK, port: 0 });
   const leecher = await Client.create({ host: LOOPBACK, port: 0 });
   try {
