@@ -28,7 +28,7 @@ Options:
   --host ADDR              HTTP address (default 127.0.0.1)
   --peer-port N            port to accept peers on (default 6881, 0 picks one)
   --peer HOST:PORT         a peer to dial; repeatable
-  --announce URL           an extra tracker (http, https, udp); repeatable
+  --announce URL           an extra tracker (http, https, udp, ws, wss); repeatable
 ${peerUsage}
   --json                   progress as newline-delimited JSON on stdout
   --quiet                  no progress output

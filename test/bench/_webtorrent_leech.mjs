@@ -15,32 +15,11 @@
  */
 
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import process from "node:process";
-import { pathToFileURL } from "node:url";
+import { fail, loopbackWebTorrent, scriptArgs } from "./_webtorrent_client.mjs";
 
-const [packageDir, torrentPath, dir, peer] = process.argv.slice(2);
-if (!packageDir || !torrentPath || !dir || !peer) {
-  console.error("usage: _webtorrent_leech.mjs <webtorrent dir> <torrent> <dir> <host:port>");
-  process.exit(2);
-}
-
-const { default: WebTorrent } = await import(pathToFileURL(join(packageDir, "index.js")).href);
-const client = new WebTorrent({
-  dht: false,
-  lsd: false,
-  utp: false,
-  tracker: false,
-  utPex: false,
-  natUpnp: false,
-  natPmp: false,
-  webSeeds: false,
-});
-const fail = (err) => {
-  console.error("webtorrent:", err?.message ?? err);
-  process.exit(1);
-};
-client.on("error", fail);
+const { packageDir, torrentPath, dir, peer } = scriptArgs("_webtorrent_leech.mjs");
+const client = await loopbackWebTorrent(packageDir);
 const torrent = client.add(await readFile(torrentPath), {
   path: dir,
   announce: [],

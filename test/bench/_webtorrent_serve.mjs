@@ -16,35 +16,15 @@
  */
 
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import process from "node:process";
-import { pathToFileURL } from "node:url";
+import { fail, loopbackWebTorrent, scriptArgs } from "./_webtorrent_client.mjs";
 
-const [packageDir, torrentPath, dir, peer] = process.argv.slice(2);
-if (!packageDir || !torrentPath || !dir || !peer) {
-  console.error("usage: _webtorrent_serve.mjs <webtorrent dir> <torrent> <dir> <host:port>");
-  process.exit(2);
-}
-
-const { default: WebTorrent } = await import(pathToFileURL(join(packageDir, "index.js")).href);
-const client = new WebTorrent({
-  dht: false,
-  lsd: false,
-  utp: false,
-  tracker: false,
-  utPex: false,
-  natUpnp: false,
-  natPmp: false,
-  webSeeds: false,
+const { packageDir, torrentPath, dir, peer } = scriptArgs("_webtorrent_serve.mjs");
+const client = await loopbackWebTorrent(packageDir, {
   // WebTorrent 3 starts every outgoing TCP connection with protocol
   // encryption (MSE), which our seeder does not speak yet: plaintext.
   secure: 0,
 });
-const fail = (err) => {
-  console.error("webtorrent:", err?.message ?? err);
-  process.exit(1);
-};
-client.on("error", fail);
 const server = client.createServer({}, "node");
 await new Promise((resolve) => server.server.listen(0, "127.0.0.1", resolve));
 const port = server.server.address().port;
