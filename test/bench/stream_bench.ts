@@ -92,8 +92,11 @@ async function startServer(
   }).spawn();
   const lines = records(child.stdout);
   let url: string | undefined;
-  // Not `for await ... break`, which would close the pipe.
-  for (let next = await lines.next(); !next.done && !url; next = await lines.next()) {
+  // Not `for await ... break`, which would close the pipe; and no read after
+  // the ready record, which may be the last line the process prints.
+  while (!url) {
+    const next = await lines.next();
+    if (next.done) break;
     url = ready(next.value);
   }
   if (!url) throw new Error(`${program} ended before it was ready`);
@@ -165,6 +168,7 @@ async function main(): Promise<number> {
       String(seederPort),
       "--limit-up",
       String(SEEDER_LIMIT),
+      "--no-dht",
       "--quiet",
     ],
     cwd: ROOT,
