@@ -35,6 +35,7 @@ import { applyPriorities, makeRoom } from "./torrent/prioritize.ts";
 import { Throttle, type Throttles, ThrottleWake } from "./torrent/throttle.ts";
 import { type TorrentFileHandle, torrentFiles } from "./stream/torrent_files.ts";
 import type { BlockMessage, Message, PieceMessage } from "./wire/messages.ts";
+import { readFlags } from "./wire/handshake.ts";
 import { PeerWire } from "./wire/peer_wire.ts";
 import type { TorrentSettings } from "./wire/peer_wire_options.ts";
 
@@ -439,9 +440,7 @@ export class Torrent extends EventTarget {
       setInterval(() => this.#extensions.sendPex(this.#peers), this.#limits.pexIntervalMs),
     );
     const dial = (address: PeerAddress) => this.#connector.add(address);
-    if (!this.meta.private) {
-      this.#stopDht = this.#options.dht?.track(this.wireHash, this.#options.port, dial) ?? null;
-    }
+    this.#stopDht = this.#dht?.track(this.wireHash, this.#options.port, dial) ?? null;
   }
 
   async #stopActivity(): Promise<void> {
@@ -586,8 +585,15 @@ export class Torrent extends EventTarget {
     };
   }
 
+  /** The DHT, unless the torrent is private (BEP 27 keeps it off the DHT). */
+  get #dht(): SwarmLookup | null {
+    return this.meta.private ? null : this.#options.dht ?? null;
+  }
+
   #wireSettings(): TorrentSettings {
     return {
+      // BEP 5: the DHT bit tells peers we take `port` messages.
+      ...(this.#dht?.nodePort ? { flags: { fast: true, extended: true, dht: true } } : {}),
       torrent: {
         pieceCount: this.meta.pieceCount,
         pieceLength: this.meta.pieceLength,
@@ -625,6 +631,8 @@ export class Torrent extends EventTarget {
     this.#peerKeys.add(peer.key);
     this.dispatchEvent(new CustomEvent("peer", { detail: { address: peer.key, connected: true } }));
     this.#sendHave(peer);
+    const nodePort = this.#dht?.nodePort;
+    if (nodePort && readFlags(wire.remote.reserved).dht) void wire.port(nodePort);
     const run = this.#runPeer(peer).catch((error) => {
       peer.wire.close("local", `internal error: ${error}`);
       this.#warn(`peer ${peer.key}: ${error}`);
@@ -697,9 +705,18 @@ export class Torrent extends EventTarget {
         return;
       case "extended":
         return this.#extensions.onMessage(peer, message);
+      case "port":
+        return this.#onDhtPort(peer, message.port);
       default:
         return;
     }
+  }
+
+  /** BEP 5: the peer's DHT node, pinged once per connection. */
+  #onDhtPort(peer: Peer, port: number): void {
+    if (peer.dhtNodeHeard || port === 0 || !peer.address) return;
+    peer.dhtNodeHeard = true;
+    this.#dht?.addNode?.({ host: peer.address.host, port });
   }
 
   #updateInterest(peer: Peer): void {

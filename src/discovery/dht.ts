@@ -146,6 +146,11 @@ export class Dht extends EventTarget implements SwarmLookup {
     return { host: address, port };
   }
 
+  /** The UDP port the node listens on, for BEP 5 `port` messages. */
+  get nodePort(): number {
+    return this.#dht.address().port;
+  }
+
   /** Our node id, in hex. */
   get nodeId(): string {
     return toHex(this.#dht.nodeId);

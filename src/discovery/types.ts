@@ -111,4 +111,8 @@ export interface PeerCandidate {
 export interface SwarmLookup {
   /** Looks up and announces `infoHash` now and on a schedule; each peer found goes to `onPeer`. */
   track(infoHash: Uint8Array, port: number, onPeer: (address: PeerAddress) => void): () => void;
+  /** A DHT node's UDP port, which peers hear of in BEP 5 `port` messages; absent when not a DHT. */
+  readonly nodePort?: number;
+  /** Pings a DHT node a peer told us of (BEP 5 `port`), keeping it when it answers. */
+  addNode?(node: PeerAddress): void;
 }

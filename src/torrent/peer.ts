@@ -36,6 +36,8 @@ export class Peer {
   readonly requests: BlockMessage[] = [];
   /** True while a request of it is being read from storage and sent. */
   serving = false;
+  /** True once it told us its DHT node's port (BEP 5); later ones are ignored. */
+  dhtNodeHeard = false;
   /** The pieces it has, as it told us. */
   has: Bitfield;
 

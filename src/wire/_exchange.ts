@@ -36,7 +36,7 @@ export type Role = { infoHash: Uint8Array } | { accept: AcceptTorrent };
 export async function exchange(link: Link, role: Role): Promise<Handshake> {
   const { inbox, options, limits } = link;
   let settings: TorrentSettings = options;
-  if ("infoHash" in role) sendHandshake(link, role.infoHash);
+  if ("infoHash" in role) sendHandshake(link, role.infoHash, settings);
   const head = await inbox.readAtLeast(HANDSHAKE_BYTES) ?? link.throwClosed();
   const remote = parseHandshake(head.subarray(0, HANDSHAKE_BYTES));
   if ("infoHash" in role && !bytesEqual(role.infoHash, remote.infoHash)) {
@@ -48,9 +48,9 @@ export async function exchange(link: Link, role: Role): Promise<Handshake> {
     if (inbox.done) link.throwClosed();
     if (!answer) throw new WireError("unknown-info-hash", `refused ${toHex(remote.infoHash)}`);
     if (answer !== true) settings = { ...settings, ...answer };
-    sendHandshake(link, remote.infoHash);
+    sendHandshake(link, remote.infoHash, settings);
   }
-  const ours = options.flags ?? DEFAULT_FLAGS;
+  const ours = settings.flags ?? DEFAULT_FLAGS;
   const theirs = readFlags(remote.reserved);
   inbox.agree({
     fast: !!ours.fast && theirs.fast,
@@ -71,7 +71,9 @@ export async function exchange(link: Link, role: Role): Promise<Handshake> {
   return remote;
 }
 
-function sendHandshake(link: Link, infoHash: Uint8Array): void {
-  const { flags = DEFAULT_FLAGS, peerId } = link.options;
-  link.write(encodeHandshake({ reserved: reservedBytes(flags), infoHash, peerId }));
+function sendHandshake(link: Link, infoHash: Uint8Array, settings: TorrentSettings): void {
+  const { flags = DEFAULT_FLAGS } = settings;
+  link.write(
+    encodeHandshake({ reserved: reservedBytes(flags), infoHash, peerId: link.options.peerId }),
+  );
 }

@@ -38,6 +38,8 @@ export interface TorrentSettings {
    * defaults to `limits.maxPeerRequests`.
    */
   extensionHandshake?: ExtensionHandshake;
+  /** Extensions we announce; defaults to BEP 6 and BEP 10 on, DHT and v2 off. */
+  flags?: Partial<HandshakeFlags>;
 }
 
 /**
@@ -63,8 +65,6 @@ export interface TorrentSettings {
 export interface PeerWireOptions extends TorrentSettings {
   /** Our 20-byte peer id. */
   peerId: Uint8Array;
-  /** Extensions we announce; defaults to BEP 6 and BEP 10 on, DHT and v2 off. */
-  flags?: Partial<HandshakeFlags>;
   /** Bounds and timeouts; missing fields take the defaults. */
   limits?: Partial<Limits>;
   /** Abandons the handshake (the open promise rejects with the signal's reason). */

@@ -94,3 +94,39 @@ Deno.test({
       }
     }),
 });
+
+Deno.test({
+  name: "BEP 5: libtorrent tells ours its DHT port on connect, and our node learns it",
+  ignore: !(await requireTool("libtorrent")),
+  fn: async () => {
+    const { dir, data, torrent, meta } = await seedData(400_000, 23);
+    const torrentFile = `${dir}/data.torrent`;
+    await Deno.writeFile(torrentFile, torrent);
+    // libtorrent's DHT on, bootstrapped from nobody: it can learn of ours only from the wire.
+    const seeder = startLibtorrent({
+      role: "seed",
+      torrentFile,
+      dir,
+      dhtBootstrap: { host: LOOPBACK, port: 9 },
+    });
+    const ours = await loopbackClient({ dht: { bootstrap: [] } });
+    const out = await Deno.makeTempDir({ prefix: "dht-port-lt-" });
+    try {
+      await seeder.complete;
+      const leeching = await ours.add(meta, {
+        dir: out,
+        peers: [{ host: LOOPBACK, port: seeder.port }],
+      });
+      await leeching.done;
+      assert.deepEqual(await Deno.readFile(`${out}/data.bin`), data);
+      const deadline = performance.now() + 15_000;
+      while (!ours.dht!.nodes.some((node) => node.port === seeder.port)) {
+        assert.ok(performance.now() < deadline, `nodes: ${JSON.stringify(ours.dht!.nodes)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await ours.close();
+      await seeder.stop();
+    }
+  },
+});
