@@ -30,11 +30,12 @@ import { TorrentExtensions } from "./torrent/extensions.ts";
 import { Peer } from "./torrent/peer.ts";
 import { PieceBuffers } from "./torrent/piece_buffers.ts";
 import { SmartBan } from "./torrent/smart_ban.ts";
+import { HashServer } from "./torrent/hash_server.ts";
 import type { PiecePriority } from "./torrent/file_priorities.ts";
 import { applyPriorities, makeRoom } from "./torrent/prioritize.ts";
 import { Throttle, type Throttles, ThrottleWake } from "./torrent/throttle.ts";
 import { type TorrentFileHandle, torrentFiles } from "./stream/torrent_files.ts";
-import type { BlockMessage, Message, PieceMessage } from "./wire/messages.ts";
+import type { BlockMessage, HashRequestMessage, Message, PieceMessage } from "./wire/messages.ts";
 import { readFlags } from "./wire/handshake.ts";
 import { PeerWire } from "./wire/peer_wire.ts";
 import type { TorrentSettings } from "./wire/peer_wire_options.ts";
@@ -193,6 +194,7 @@ export class Torrent extends EventTarget {
   /** Banned addresses (hosts): peers that sent data failing a hash check. */
   #bans = new Set<string>();
   #smartBan = new SmartBan(BLOCK_SIZE);
+  #hashServer: HashServer;
   #peers = new Set<Peer>();
   #peerKeys = new Set<string>();
   #connector: Connector;
@@ -222,6 +224,7 @@ export class Torrent extends EventTarget {
     super();
     this.#options = options;
     this.meta = options.meta;
+    this.#hashServer = new HashServer(options.meta);
     this.#storage = options.storage;
     this.#limits = options.limits;
     this.wireHash = wireHashOf(options.meta);
@@ -597,7 +600,7 @@ export class Torrent extends EventTarget {
       torrent: {
         pieceCount: this.meta.pieceCount,
         pieceLength: this.meta.pieceLength,
-        lastPieceLength: this.#sizes[this.meta.pieceCount - 1]!,
+        lastPieceLength: this.#servedSize(this.meta.pieceCount - 1),
       },
       extensionHandshake: {
         ...this.#extensions.handshake(),
@@ -707,9 +710,16 @@ export class Torrent extends EventTarget {
         return this.#extensions.onMessage(peer, message);
       case "port":
         return this.#onDhtPort(peer, message.port);
+      case "hashRequest":
+        return this.#onHashRequest(peer, message);
       default:
         return;
     }
+  }
+
+  /** BEP 52: the piece hashes of a file, for a peer that came from a magnet. */
+  #onHashRequest(peer: Peer, request: HashRequestMessage): void {
+    this.#hashServer.answer(request).then((reply) => peer.wire.send(reply)).catch(() => {});
   }
 
   /** BEP 5: the peer's DHT node, pinged once per connection. */
@@ -846,7 +856,7 @@ export class Torrent extends EventTarget {
       if (status.fast) void peer.wire.reject(request.index, request.begin, request.length);
       return;
     }
-    if (request.begin + request.length > this.#sizes[request.index]!) {
+    if (request.begin + request.length > this.#servedSize(request.index)) {
       peer.wire.close("bad-request", `request past the end of piece ${request.index}`);
       return;
     }
@@ -867,7 +877,7 @@ export class Torrent extends EventTarget {
       for (let request; (request = peer.requests.shift());) {
         if (peer.wire.status.amChoking) break;
         await this.#throttles.up.pass(request.length);
-        const data = await this.#storage.read(request.index, request.begin, request.length);
+        const data = await this.#readBlock(request);
         if (!(await peer.wire.piece(request.index, request.begin, data))) break;
         const now = performance.now();
         peer.upload.add(data.length, now);
@@ -887,6 +897,28 @@ export class Torrent extends EventTarget {
   }
 
   // --------------------------------------------------------------- helpers
+
+  /**
+   * How much of a piece peers may request. libtorrent pads every file of a
+   * v2-only torrent to whole pieces and asks for the padding too: it is
+   * served as zeros.
+   */
+  #servedSize(piece: number): number {
+    return this.meta.version === 2 ? this.meta.pieceLength : this.#sizes[piece]!;
+  }
+
+  /** A requested block, with zeros past the piece's end (see {@link #servedSize}). */
+  async #readBlock(request: BlockMessage): Promise<Uint8Array> {
+    const size = this.#sizes[request.index]!;
+    if (request.begin + request.length <= size) {
+      return await this.#storage.read(request.index, request.begin, request.length);
+    }
+    const block = new Uint8Array(request.length);
+    if (request.begin < size) {
+      block.set(await this.#storage.read(request.index, request.begin, size - request.begin));
+    }
+    return block;
+  }
 
   #padBytes(piece: number): number {
     const start = piece * this.meta.pieceLength;

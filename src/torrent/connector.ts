@@ -39,7 +39,8 @@ export class Connector {
   #host: ConnectorHost;
   #options: ConnectorOptions;
   #queue: PeerAddress[] = [];
-  #queued = new Set<string>();
+  /** Keys queued or being dialled: one dial per address at a time. */
+  #pending = new Set<string>();
   #failedAt = new Map<string, number>();
   #inFlight = 0;
   #abort = new AbortController();
@@ -57,12 +58,12 @@ export class Connector {
   /** Adds a candidate; dials at once when there is room. */
   add(address: PeerAddress): void {
     const key = formatAddress(address);
-    if (this.#queued.has(key) || this.#host.isKnown(key)) return;
+    if (this.#pending.has(key) || this.#host.isKnown(key)) return;
     const failed = this.#failedAt.get(key);
     if (failed !== undefined && performance.now() - failed < (this.#options.retryMs ?? 60_000)) {
       return;
     }
-    this.#queued.add(key);
+    this.#pending.add(key);
     this.#queue.push(address);
     this.pump();
   }
@@ -75,10 +76,13 @@ export class Connector {
     ) {
       const address = this.#queue.shift()!;
       const key = formatAddress(address);
-      this.#queued.delete(key);
-      if (this.#host.isKnown(key)) continue;
+      if (this.#host.isKnown(key)) {
+        this.#pending.delete(key);
+        continue;
+      }
       this.#inFlight++;
       this.#dial(address, key).finally(() => {
+        this.#pending.delete(key);
         this.#inFlight--;
         this.pump();
       });
@@ -89,7 +93,7 @@ export class Connector {
   close(): void {
     this.#abort.abort();
     this.#queue.length = 0;
-    this.#queued.clear();
+    this.#pending.clear();
   }
 
   async #dial(address: PeerAddress, key: string): Promise<void> {

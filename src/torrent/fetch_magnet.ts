@@ -19,6 +19,7 @@ import type { Magnet } from "../metainfo/magnet.ts";
 import { parseInfo } from "../metainfo/parse_torrent.ts";
 import type { Metainfo } from "../metainfo/types.ts";
 import { MetadataFetch } from "./metadata_fetch.ts";
+import { fetchPieceLayers } from "./piece_layer_fetch.ts";
 
 /** What fetching a magnet's metadata needs from the client. */
 export interface FetchMagnetOptions {
@@ -91,7 +92,9 @@ export async function fetchMagnet(
   options.signal?.addEventListener("abort", abort, { once: true });
   try {
     const { info, peers } = await fetch.result;
-    return { meta: await metainfoOf(info, magnet, options.limits), peers: [...given, ...peers] };
+    const meta = await metainfoOf(info, magnet, options.limits);
+    if (meta.version === 2) meta.pieceLayers = await fetchPieceLayers(meta, peers, options);
+    return { meta, peers: [...given, ...peers] };
   } finally {
     options.signal?.removeEventListener("abort", abort);
     stopDht?.();
@@ -102,7 +105,7 @@ export async function fetchMagnet(
 /**
  * The torrent of a verified info dictionary. Piece layers (BEP 52) are not
  * part of the info dictionary: a hybrid torrent checks its pieces with its
- * v1 hashes without them; a v2-only one cannot.
+ * v1 hashes without them; a v2-only one fetches them next.
  */
 async function metainfoOf(info: Uint8Array, magnet: Magnet, limits: Limits): Promise<Metainfo> {
   const { value } = decodeBencode(info, limits);
@@ -110,11 +113,6 @@ async function metainfoOf(info: Uint8Array, magnet: Magnet, limits: Limits): Pro
     throw new MetainfoError("the fetched info dictionary is not a dictionary");
   }
   const parsed = await parseInfo(value, info, limits);
-  if (parsed.version === 2) {
-    throw new MetainfoError(
-      "a v2-only torrent from a magnet needs its piece layers, which are not fetched yet",
-    );
-  }
   return {
     ...parsed,
     pieceLayers: new Map(),

@@ -8,6 +8,9 @@
 import type { Message } from "./messages.ts";
 import { WireError } from "./wire_error.ts";
 
+/** BEP 52: a hash request's payload: pieces root, base layer, index, length, proof layers. */
+export const HASH_REQUEST_BYTES = 48;
+
 /** Payload bytes (after the id) a type allows: exact, or at least `min`. */
 type Rule = { type: Message["type"]; exact: number } | { type: Message["type"]; min: number };
 
@@ -29,6 +32,9 @@ const RULES: ReadonlyMap<number, Rule> = new Map<number, Rule>([
   [16, { type: "reject", exact: 12 }],
   [17, { type: "allowedFast", exact: 4 }],
   [20, { type: "extended", min: 1 }],
+  [21, { type: "hashRequest", exact: HASH_REQUEST_BYTES }],
+  [22, { type: "hashes", min: HASH_REQUEST_BYTES }],
+  [23, { type: "hashReject", exact: HASH_REQUEST_BYTES }],
 ]);
 
 /** Bytes in the bitfield of `pieceCount` pieces. */
@@ -55,7 +61,10 @@ export function checkFrame(id: number, length: number, pieceCount: number | null
       `${payload} bytes for ${pieceCount} pieces (expected ${bitfieldBytes(pieceCount)})`,
     );
   }
-  if ("exact" in rule ? payload !== rule.exact : payload < rule.min) {
+  if (
+    "exact" in rule ? payload !== rule.exact : payload < rule.min ||
+      (rule.type === "hashes" && (payload - HASH_REQUEST_BYTES) % 32 !== 0)
+  ) {
     throw new WireError("bad-length", `${rule.type} with length ${length}`);
   }
   return payload;
@@ -101,6 +110,15 @@ export function parsePayload(id: number, payload: Uint8Array, pieceCount: number
       return { type, port: (payload[0]! << 8) | payload[1]! };
     case "extended":
       return { type, id: payload[0]!, payload: payload.subarray(1) };
+    case "hashRequest":
+    case "hashReject":
+      return { type, ...hashRequestFields(payload) };
+    case "hashes":
+      return {
+        type,
+        ...hashRequestFields(payload),
+        hashes: payload.subarray(HASH_REQUEST_BYTES),
+      };
     default:
       return { type };
   }
@@ -110,6 +128,16 @@ export function parsePayload(id: number, payload: Uint8Array, pieceCount: number
 export function read32(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>>
     0;
+}
+
+function hashRequestFields(payload: Uint8Array) {
+  return {
+    piecesRoot: payload.subarray(0, 32),
+    baseLayer: read32(payload, 32),
+    index: read32(payload, 36),
+    length: read32(payload, 40),
+    proofLayers: read32(payload, 44),
+  };
 }
 
 function checkSpareBits(bits: Uint8Array, pieceCount: number): void {

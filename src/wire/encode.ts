@@ -5,7 +5,8 @@
  * @module
  */
 
-import { type Message, MessageId } from "./messages.ts";
+import { HASH_REQUEST_BYTES } from "./_frame.ts";
+import { type HashRequestMessage, type Message, MessageId } from "./messages.ts";
 
 /**
  * Bytes before a `piece` message's block: length, id, index, begin.
@@ -92,7 +93,28 @@ export function encodeMessage(message: Message): Uint8Array {
       out.set(message.payload, 6);
       return out;
     }
+    case "hashRequest":
+    case "hashReject":
+      return hashFrame(message, new Uint8Array(0));
+    case "hashes":
+      return hashFrame(message, message.hashes);
   }
+}
+
+/** A BEP 52 hash message: the request's fields, then `hashes`. */
+function hashFrame(
+  message: Omit<HashRequestMessage, "type"> & { type: HashRequestMessage["type"] | "hashes" },
+  hashes: Uint8Array,
+): Uint8Array {
+  if (message.piecesRoot.length !== 32) throw new RangeError("pieces root must be 32 bytes");
+  const out = frame(MessageId[message.type], HASH_REQUEST_BYTES + hashes.length);
+  out.set(message.piecesRoot, 5);
+  put32(out, 37, message.baseLayer, "base layer");
+  put32(out, 41, message.index, "index");
+  put32(out, 45, message.length, "length");
+  put32(out, 49, message.proofLayers, "proof layers");
+  out.set(hashes, 5 + HASH_REQUEST_BYTES);
+  return out;
 }
 
 /**

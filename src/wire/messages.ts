@@ -1,6 +1,7 @@
 /**
  * The peer wire messages (BEP 3, BEP 5 `port`, BEP 6 fast extension, BEP 10
- * extended) as a discriminated union on `type`, and their message ids.
+ * extended, BEP 52 hash messages) as a discriminated union on `type`, and
+ * their message ids.
  *
  * @module
  */
@@ -36,6 +37,9 @@ export const MessageId: Readonly<Record<Exclude<MessageType, "keepAlive">, numbe
     reject: 16,
     allowedFast: 17,
     extended: 20,
+    hashRequest: 21,
+    hashes: 22,
+    hashReject: 23,
   },
 );
 
@@ -206,6 +210,74 @@ export interface ExtendedMessage {
 }
 
 /**
+ * BEP 52: which hashes of a file's Merkle tree are asked for (`hashRequest`)
+ * or refused (`hashReject`). Layer 0 is the 16 KiB block layer; the uncle
+ * hashes of `proofLayers` layers above the base come after the base hashes.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { MessageDecoder } from "./decoder.ts";
+ * import { encodeMessage } from "./encode.ts";
+ * import type { HashRequestMessage } from "./messages.ts";
+ *
+ * const request: HashRequestMessage = {
+ *   type: "hashRequest",
+ *   piecesRoot: new Uint8Array(32).fill(1),
+ *   baseLayer: 2,
+ *   index: 0,
+ *   length: 512,
+ *   proofLayers: 3,
+ * };
+ * deepStrictEqual(new MessageDecoder().push(encodeMessage(request)), [request]);
+ * ```
+ */
+export interface HashRequestMessage {
+  /** Asked for, or refused. */
+  type: "hashRequest" | "hashReject";
+  /** The file's 32-byte `pieces root`. */
+  piecesRoot: Uint8Array;
+  /** The layer the hashes are from (0: blocks). */
+  baseLayer: number;
+  /** The first hash's offset in that layer, a multiple of `length`. */
+  index: number;
+  /** How many hashes of the base layer. */
+  length: number;
+  /** How many layers above the base layer the proof covers. */
+  proofLayers: number;
+}
+
+/**
+ * BEP 52: hashes answering a {@link HashRequestMessage}: the base layer's,
+ * then the uncle hashes, 32 bytes each.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { MessageDecoder } from "./decoder.ts";
+ * import { encodeMessage } from "./encode.ts";
+ * import type { HashesMessage } from "./messages.ts";
+ *
+ * const hashes: HashesMessage = {
+ *   type: "hashes",
+ *   piecesRoot: new Uint8Array(32),
+ *   baseLayer: 0,
+ *   index: 2,
+ *   length: 2,
+ *   proofLayers: 0,
+ *   hashes: new Uint8Array(64).fill(9),
+ * };
+ * deepStrictEqual(new MessageDecoder().push(encodeMessage(hashes)), [hashes]);
+ * ```
+ */
+export interface HashesMessage extends Omit<HashRequestMessage, "type"> {
+  /** Hashes. */
+  type: "hashes";
+  /** The hashes, concatenated. */
+  hashes: Uint8Array;
+}
+
+/**
  * Any peer wire message.
  *
  * @example
@@ -227,7 +299,9 @@ export type Message =
   | BlockMessage
   | PieceMessage
   | PortMessage
-  | ExtendedMessage;
+  | ExtendedMessage
+  | HashRequestMessage
+  | HashesMessage;
 
 /**
  * The name of a message type.

@@ -187,6 +187,9 @@ export class PeerState implements PeerStatus {
         return true;
       case "extended":
       case "port":
+      case "hashRequest":
+      case "hashes":
+      case "hashReject":
         return true;
     }
   }

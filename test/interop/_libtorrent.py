@@ -280,6 +280,10 @@ def serve(role, args):
     handle = session.add_torrent(params)
     for url in trackers:
         handle.add_tracker({"url": url, "tier": 0})
+    if torrent.startswith("magnet:"):
+        # No check before the metadata: dial the given peers at once.
+        for peer in peers:
+            handle.connect_peer(peer)
     checked = False
     last = 0.0
     while not stopped:

@@ -1,7 +1,8 @@
 /**
  * A scripted peer on a real loopback TCP port that speaks just enough of
  * the wire protocol to play a metadata fault: it announces `ut_metadata`
- * with a chosen `metadata_size` and answers each request as told.
+ * with a chosen `metadata_size` and answers each request as told; BEP 52
+ * hash requests too, when told how.
  *
  * @module
  */
@@ -15,6 +16,7 @@ import {
   encodeMetadataMessage,
   type MetadataMessage,
 } from "../../src/wire/extensions/ut_metadata.ts";
+import type { HashRequestMessage, Message } from "../../src/wire/messages.ts";
 import { makePeerId } from "../../src/wire/peer_id.ts";
 import { RawPeer } from "../wire/_helpers.ts";
 import { LOOPBACK } from "./_swarm.ts";
@@ -28,6 +30,8 @@ export interface MetadataPeer {
   address: PeerAddress;
   /** Requests it received. */
   requests: number;
+  /** Hash requests it received. */
+  hashRequests: number;
   /** Stops listening and closes its connections. */
   close(): void;
 }
@@ -38,17 +42,20 @@ export interface MetadataPeer {
  * @param infoHash The torrent's 20-byte info hash.
  * @param metadataSize The `metadata_size` it announces.
  * @param answer What to send for a request of a piece.
+ * @param answerHashes What to send for a hash request; default nothing.
  */
 export async function metadataPeer(
   infoHash: Uint8Array,
   metadataSize: number,
   answer: (piece: number) => MetadataMessage,
+  answerHashes?: (request: HashRequestMessage) => Message,
 ): Promise<MetadataPeer> {
   const listener: Listener = await tcpTransport().listen({ host: LOOPBACK, port: 0 });
   const conns: { close(): void }[] = [];
   const peer: MetadataPeer = {
     address: listener.address,
     requests: 0,
+    hashRequests: 0,
     close() {
       listener.close();
       for (const conn of conns) conn.close();
@@ -70,6 +77,10 @@ export async function metadataPeer(
     let theirId = 0;
     while (true) {
       const message = await raw.readMessage();
+      if (message.type === "hashRequest") {
+        peer.hashRequests++;
+        if (answerHashes) await raw.send(encodeMessage(answerHashes(message)));
+      }
       if (message.type !== "extended") continue;
       if (message.id === 0) {
         const text = new TextDecoder().decode(message.payload);

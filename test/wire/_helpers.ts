@@ -49,7 +49,7 @@ export class Rng {
 /** A random valid message of any type. */
 export function randomMessage(rng: Rng): Message {
   const small = () => rng.below(4) === 0 ? rng.u32() : rng.below(1000);
-  switch (rng.below(17)) {
+  switch (rng.below(20)) {
     case 0:
       return { type: "keepAlive" };
     case 1:
@@ -82,9 +82,25 @@ export function randomMessage(rng: Rng): Message {
       return { type: "piece", index: small(), begin: small(), block: rng.bytes(rng.below(3000)) };
     case 15:
       return { type: "port", port: rng.below(65536) };
+    case 16:
+    case 17: {
+      const type = rng.below(2) === 0 ? "hashRequest" : "hashReject";
+      return { type, piecesRoot: rng.bytes(32), ...hashRange(small) };
+    }
+    case 18:
+      return {
+        type: "hashes",
+        piecesRoot: rng.bytes(32),
+        ...hashRange(small),
+        hashes: rng.bytes(32 * rng.below(20)),
+      };
     default:
       return { type: "extended", id: rng.below(256), payload: rng.bytes(rng.below(50)) };
   }
+}
+
+function hashRange(small: () => number) {
+  return { baseLayer: small(), index: small(), length: small(), proofLayers: small() };
 }
 
 /** Splits bytes into chunks at `cuts` random points (empty chunks included). */

@@ -6,7 +6,7 @@ import { hex } from "./_helpers.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 
-/** Every message type with its bytes, written out by hand from BEP 3, 5, 6 and 10. */
+/** Every message type with its bytes, written out by hand from BEP 3, 5, 6, 10 and 52. */
 const CASES: [Message, string][] = [
   [{ type: "keepAlive" }, "00000000"],
   [{ type: "choke" }, "00000001 00"],
@@ -38,6 +38,40 @@ const CASES: [Message, string][] = [
   [{ type: "allowedFast", index: 7 }, "00000005 11 00000007"],
   [{ type: "extended", id: 3, payload: text("d1:ai1ee") }, "0000000a 14 03 6431 3a61 6931 6565"],
   [{ type: "extended", id: 0, payload: new Uint8Array() }, "00000002 14 00"],
+  [
+    {
+      type: "hashRequest",
+      piecesRoot: hex("ab".repeat(32)),
+      baseLayer: 2,
+      index: 512,
+      length: 512,
+      proofLayers: 9,
+    },
+    `00000031 15 ${"ab".repeat(32)} 00000002 00000200 00000200 00000009`,
+  ],
+  [
+    {
+      type: "hashes",
+      piecesRoot: hex("01".repeat(32)),
+      baseLayer: 0,
+      index: 2,
+      length: 2,
+      proofLayers: 0,
+      hashes: hex("cd".repeat(64)),
+    },
+    `00000071 16 ${"01".repeat(32)} 00000000 00000002 00000002 00000000 ${"cd".repeat(64)}`,
+  ],
+  [
+    {
+      type: "hashReject",
+      piecesRoot: hex("ff".repeat(32)),
+      baseLayer: 1,
+      index: 0,
+      length: 4,
+      proofLayers: 1,
+    },
+    `00000031 17 ${"ff".repeat(32)} 00000001 00000000 00000004 00000001`,
+  ],
   [{ type: "bitfield", bits: new Uint8Array() }, "00000001 05"],
   [{ type: "piece", index: 0, begin: 0, block: new Uint8Array() }, "00000009 07 00000000 00000000"],
 ];
