@@ -29,6 +29,8 @@ export type {
   BitfieldMessage,
   BlockMessage,
   ExtendedMessage,
+  HashesMessage,
+  HashRequestMessage,
   Message,
   MessageType,
   PieceIndexMessage,
