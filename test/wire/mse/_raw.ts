@@ -38,6 +38,8 @@ export interface RawInitiator {
   padA?: number;
   /** PadC's length as written in len(PadC); default 0. */
   padC?: number;
+  /** PadC bytes actually sent; default len(PadC), at most 600. */
+  padCSent?: number;
   /** IA; default none. */
   ia?: Uint8Array;
   /** VC; default 8 zero bytes. */
@@ -67,11 +69,12 @@ export async function rawInitiator(conn: Conn, raw: RawInitiator): Promise<RawSe
   const ciphers = await ciphersFor(secret, raw.infoHash, true);
   const padC = raw.padC ?? 0;
   const ia = raw.ia ?? new Uint8Array(0);
-  const tail = new Uint8Array(8 + 4 + 2 + Math.min(padC, 600) + 2 + ia.length);
+  const padCSent = raw.padCSent ?? Math.min(padC, 600);
+  const tail = new Uint8Array(8 + 4 + 2 + padCSent + 2 + ia.length);
   tail.set(raw.vc ?? new Uint8Array(8));
   view(tail).setUint32(8, raw.provide ?? 0x03);
   view(tail).setUint16(12, padC);
-  const afterPad = 14 + Math.min(padC, 600);
+  const afterPad = 14 + padCSent;
   view(tail).setUint16(afterPad, ia.length);
   tail.set(ia, afterPad + 2);
   await writer.write(concatBytes([
