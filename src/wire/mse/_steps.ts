@@ -7,8 +7,11 @@
  */
 
 import type { Conn } from "../../../transports/mod.ts";
+import { concatBytes } from "../../bytes.ts";
 import { WireError } from "../wire_error.ts";
 import type { ByteReader } from "./_reader.ts";
+import { MseConn } from "./conn.ts";
+import type { Ciphers } from "./keys.ts";
 
 /** crypto_provide / crypto_select bit: plaintext after the handshake. */
 export const CRYPTO_PLAINTEXT = 0x01;
@@ -38,6 +41,49 @@ export function padding(options: MseOptions): Uint8Array {
 /** A DataView over some bytes. */
 export function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * VC, a 4-byte crypto field, len(pad) and the pad, with `trailing` zero
+ * bytes after (len(IA) in step 3), not yet encrypted: step 4 whole, and
+ * the encrypted start of step 3.
+ */
+export function cryptoBlock(field: number, pad: Uint8Array, trailing = 0): Uint8Array {
+  const block = new Uint8Array(VC_BYTES + 6 + pad.length + trailing);
+  view(block).setUint32(VC_BYTES, field);
+  view(block).setUint16(VC_BYTES + 4, pad.length);
+  block.set(pad, VC_BYTES + 6);
+  return block;
+}
+
+/**
+ * The connection once crypto_select is known: what was read past the
+ * handshake comes first, decrypted when RC4 was selected.
+ *
+ * @param conn The connection.
+ * @param io Its reader and writer, the ciphers, and decrypted bytes to put first (IA).
+ * @param select crypto_select.
+ */
+export function settle(
+  conn: Conn,
+  io: {
+    input: ByteReader;
+    writer: WritableStreamDefaultWriter<Uint8Array>;
+    ciphers: Ciphers;
+    first?: Uint8Array;
+  },
+  select: number,
+): MseConn {
+  const rc4 = select === CRYPTO_RC4;
+  const rest = io.input.rest();
+  if (rc4) io.ciphers.decrypt.apply(rest);
+  const head = io.first ? concatBytes([io.first, rest]) : rest;
+  const ciphers = rc4 ? io.ciphers : null;
+  return new MseConn(
+    conn,
+    { reader: io.input.reader, writer: io.writer, head, ciphers },
+    rc4 ? "rc4" : "handshake",
+  );
 }
 
 /** Checks a padding length read from the peer. */

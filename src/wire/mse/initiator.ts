@@ -22,14 +22,16 @@ import {
   checkPad,
   CRYPTO_PLAINTEXT,
   CRYPTO_RC4,
+  cryptoBlock,
   guarded,
   MAX_PAD,
   type MseOptions,
   padding,
+  settle,
   VC_BYTES,
   view,
 } from "./_steps.ts";
-import { MseConn } from "./conn.ts";
+import type { MseConn } from "./conn.ts";
 import { DH_BYTES, dhKeys, dhSecret } from "./dh.ts";
 import { ciphersFor, labelled, xor20 } from "./keys.ts";
 
@@ -65,12 +67,7 @@ export function mseConnect(conn: Conn, options: MseConnectOptions): Promise<MseC
       labelled("req3", secret),
       ciphersFor(secret, options.infoHash, true),
     ]);
-    const padC = padding(options);
-    const tail = new Uint8Array(VC_BYTES + 4 + 2 + padC.length + 2); // len(IA) = 0
-    view(tail).setUint32(VC_BYTES, options.provide);
-    view(tail).setUint16(VC_BYTES + 4, padC.length);
-    tail.set(padC, VC_BYTES + 6);
-    ciphers.encrypt.apply(tail);
+    const tail = ciphers.encrypt.apply(cryptoBlock(options.provide, padding(options), 2)); // len(IA) = 0
     await writer.write(concatBytes([req1, xor20(req2, req3), tail]));
     // B's step 4 starts with ENCRYPT(VC) somewhere behind PadB.
     const vc = ciphers.decrypt.apply(new Uint8Array(VC_BYTES));
@@ -83,13 +80,6 @@ export function mseConnect(conn: Conn, options: MseConnectOptions): Promise<MseC
     const padD = head.getUint16(4);
     checkPad(padD, "PadD");
     ciphers.decrypt.apply(await input.take(padD, "PadD"));
-    const rc4 = select === CRYPTO_RC4;
-    const rest = input.rest();
-    if (rc4) ciphers.decrypt.apply(rest);
-    return new MseConn(
-      conn,
-      { reader: input.reader, writer, head: rest, ciphers: rc4 ? ciphers : null },
-      rc4 ? "rc4" : "handshake",
-    );
+    return settle(conn, { input, writer, ciphers }, select);
   });
 }

@@ -14,14 +14,15 @@ import { WireError } from "../wire_error.ts";
 import type { ByteReader } from "./_reader.ts";
 import {
   checkPad,
-  CRYPTO_RC4,
+  cryptoBlock,
   MAX_PAD,
   type MseOptions,
   padding,
+  settle,
   VC_BYTES,
   view,
 } from "./_steps.ts";
-import { MseConn } from "./conn.ts";
+import type { MseConn } from "./conn.ts";
 import { DH_BYTES, dhKeys, dhSecret } from "./dh.ts";
 import { ciphersFor, labelled, xor20 } from "./keys.ts";
 
@@ -89,20 +90,8 @@ export async function mseRespond(
   if (!select) {
     throw new WireError("encryption-mismatch", `no acceptable method in crypto_provide ${provide}`);
   }
-  const padD = padding(options);
-  const step4 = new Uint8Array(VC_BYTES + 4 + 2 + padD.length);
-  view(step4).setUint32(VC_BYTES, select);
-  view(step4).setUint16(VC_BYTES + 4, padD.length);
-  step4.set(padD, VC_BYTES + 6);
-  await writer.write(ciphers.encrypt.apply(step4));
-  const rc4 = select === CRYPTO_RC4;
-  const rest = input.rest();
-  if (rc4) ciphers.decrypt.apply(rest);
-  const mse = new MseConn(
-    conn,
-    { reader: input.reader, writer, head: concatBytes([ia, rest]), ciphers: rc4 ? ciphers : null },
-    rc4 ? "rc4" : "handshake",
-  );
+  await writer.write(ciphers.encrypt.apply(cryptoBlock(select, padding(options))));
+  const mse = settle(conn, { input, writer, ciphers, first: ia }, select);
   return { conn: mse, infoHash };
 }
 

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { ok, rejects, strictEqual } from "node:assert/strict";
+import { ok, rejects } from "node:assert/strict";
 import { concatBytes } from "../../../src/bytes.ts";
 import { acceptIncoming } from "../../../src/wire/mse/accept.ts";
 import { ByteReader } from "../../../src/wire/mse/_reader.ts";
@@ -23,32 +23,48 @@ import { type RawInitiator, rawInitiator, tcpPair } from "./_raw.ts";
 const INFO_HASH = new Uint8Array(20).fill(0x42);
 const TIMEOUT_MS = 3_000;
 
-/** Our receiver against `peer`, which gets the dialler's end; the rejection must have `reason`. */
+/** Waits for `promise` to reject with a `WireError` for one of `reasons`. */
+async function refused(promise: Promise<unknown>, ...reasons: WireErrorReason[]): Promise<void> {
+  await rejects(promise, (error) => {
+    ok(error instanceof WireError, `${error}`);
+    ok(reasons.includes(error.reason), error.message);
+    return true;
+  });
+}
+
+/**
+ * Our side (`ours`, on `mine`) against `peer` (on the other end): ours must
+ * be refused with `reason` within its time bound, its connection closed.
+ */
+async function refusedIn(
+  reason: WireErrorReason,
+  timeoutMs: number,
+  [mine, theirs]: [Conn, Conn],
+  ours: Promise<unknown>,
+  peer: (conn: Conn) => Promise<unknown>,
+): Promise<void> {
+  const started = performance.now();
+  try {
+    peer(theirs).catch(() => {}); // the peer may fail once we hang up
+    await refused(ours, reason);
+    ok(performance.now() - started < timeoutMs + 1_000, "took too long");
+    await mine.closed;
+  } finally {
+    theirs.close();
+  }
+}
+
+/** Our receiver against `peer`, which gets the dialler's end. */
 async function receiverRefuses(
   reason: WireErrorReason,
   peer: (conn: Conn) => Promise<unknown>,
   options: { policy?: EncryptionPolicy; timeoutMs?: number } = {},
 ): Promise<void> {
   const [a, b] = await tcpPair();
-  const started = performance.now();
   const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
-  try {
-    const accepting = acceptIncoming(b, {
-      policy: options.policy ?? "prefer",
-      infoHashes: () => [INFO_HASH],
-      timeoutMs,
-    });
-    peer(a).catch(() => {}); // the peer may fail once we hang up
-    await rejects(accepting, (error) => {
-      ok(error instanceof WireError, `${error}`);
-      strictEqual(error.reason, reason, error.message);
-      return true;
-    });
-    ok(performance.now() - started < timeoutMs + 1_000, "took too long");
-    await b.closed; // closed on our side
-  } finally {
-    a.close();
-  }
+  const policy = options.policy ?? "prefer";
+  const ours = acceptIncoming(b, { policy, infoHashes: () => [INFO_HASH], timeoutMs });
+  await refusedIn(reason, timeoutMs, [b, a], ours, peer);
 }
 
 const raw = (fields: Partial<RawInitiator>) => (conn: Conn) =>
@@ -109,11 +125,7 @@ Deno.test("receiver: streams cut short at every step", async () => {
   });
   await rawInitiator(a, { infoHash: INFO_HASH, padC: 400, padCSent: 100 });
   a.close();
-  await rejects(accepting, (error) => {
-    ok(error instanceof WireError);
-    ok(["connection-closed", "connection-error"].includes(error.reason), error.message);
-    return true;
-  });
+  await refused(accepting, "connection-closed", "connection-error");
 });
 
 Deno.test("receiver: a silent peer, and one that stops after Ya, time out", async () => {
@@ -131,24 +143,8 @@ async function initiatorRefuses(
 ): Promise<void> {
   const [a, b] = await tcpPair();
   const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
-  const started = performance.now();
-  try {
-    const connecting = mseConnect(a, {
-      infoHash: INFO_HASH,
-      provide: options.provide ?? 0x03,
-      timeoutMs,
-    });
-    peer(b).catch(() => {});
-    await rejects(connecting, (error) => {
-      ok(error instanceof WireError, `${error}`);
-      strictEqual(error.reason, reason, error.message);
-      return true;
-    });
-    ok(performance.now() - started < timeoutMs + 1_000, "took too long");
-    await a.closed;
-  } finally {
-    b.close();
-  }
+  const ours = mseConnect(a, { infoHash: INFO_HASH, provide: options.provide ?? 0x03, timeoutMs });
+  await refusedIn(reason, timeoutMs, [a, b], ours, peer);
 }
 
 /** Our receiver's steps, with a crypto_select of our choosing. */
