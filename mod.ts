@@ -23,6 +23,8 @@
 
 export { type AddOptions, Client, type ClientOptions } from "./src/client.ts";
 export { type PeerInfo, Torrent, type TorrentState } from "./src/torrent.ts";
+export type { EncryptionPolicy } from "./src/wire/mse/policy.ts";
+export type { PeerEncryption } from "./src/wire/mse/conn.ts";
 export type { Dht, DhtOptions } from "./src/discovery/dht.ts";
 export type { SwarmLookup } from "./src/discovery/types.ts";
 export type { UdpHandler, UdpSocket } from "./src/net/udp.ts";

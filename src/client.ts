@@ -4,9 +4,9 @@
  * @module
  */
 
-import type { Listener, PeerAddress, Transport } from "../transports/mod.ts";
+import type { Conn, Listener, PeerAddress, Transport } from "../transports/mod.ts";
 import { defaultTransports, openTransports, type TransportChoice } from "./client_transports.ts";
-import { toHex } from "./bytes.ts";
+import { bytesEqual, toHex } from "./bytes.ts";
 import { UdpTrackerClient } from "./discovery/udp_tracker.ts";
 import { type Limits, resolveLimits } from "./limits.ts";
 import { isMagnet, parseMagnet } from "./metainfo/magnet.ts";
@@ -24,6 +24,8 @@ import { bucketFor, Throttle } from "./torrent/throttle.ts";
 import { selectFiles } from "./stream/select_files.ts";
 import { makePeerId } from "./wire/peer_id.ts";
 import { PeerWire } from "./wire/peer_wire.ts";
+import { acceptIncoming } from "./wire/mse/accept.ts";
+import type { EncryptionPolicy } from "./wire/mse/policy.ts";
 
 /**
  * Options for {@link Client.create}.
@@ -52,6 +54,12 @@ export interface ClientOptions {
    * the port, uTP on the UDP socket of the same port number.
    */
   transports?: TransportChoice[];
+  /**
+   * Message stream encryption (MSE/PE) for TCP and uTP peers: `"prefer"`
+   * (default: dial with MSE, fall back to plain; accept both), `"require"`,
+   * `"allow"` (dial plain; accept both) or `"off"`. See {@link EncryptionPolicy}.
+   */
+  encryption?: EncryptionPolicy;
   /** Bounds and timeouts. */
   limits?: Partial<Limits>;
   /** Our 20-byte peer id; default a fresh `-SE0001-` id. */
@@ -126,6 +134,7 @@ export class Client {
   /** Our peer id. */
   readonly peerId: Uint8Array;
   #limits: Limits;
+  #encryption: EncryptionPolicy;
   #transports: Transport[];
   #listeners: Listener[];
   #udp: UdpSocket | null;
@@ -150,6 +159,7 @@ export class Client {
     this.dht = dht;
     this.peerId = options.peerId ?? makePeerId();
     this.#limits = resolveLimits(options.limits);
+    this.#encryption = options.encryption ?? "prefer";
     this.#transports = dialers;
     this.#listeners = listeners;
     this.#udp = udp;
@@ -236,6 +246,7 @@ export class Client {
       peerId: this.peerId,
       port: this.port,
       transports: this.#transports,
+      encryption: this.#encryption,
       limits: this.#limits,
       peers: options.peers ?? [],
       trackers: (options.announce ?? []).map((url) => [url]),
@@ -302,6 +313,7 @@ export class Client {
       peerId: this.peerId,
       port: this.port,
       transports: this.#transports,
+      encryption: this.#encryption,
       limits: this.#limits,
       ...(options.peers ? { peers: options.peers } : {}),
       ...(options.announce ? { announce: options.announce } : {}),
@@ -318,17 +330,28 @@ export class Client {
   }
 
   async #acceptLoop(listener: Listener): Promise<void> {
-    for await (const conn of listener) {
-      PeerWire.accept(conn, {
-        peerId: this.peerId,
-        limits: this.#limits,
-        accept: (infoHash) => this.#byWireHash(infoHash)?.acceptSettings() ?? false,
-      }).then((wire) => {
-        const torrent = this.#byWireHash(wire.remote.infoHash);
-        if (torrent) torrent.adopt(wire);
-        else wire.close("local", "torrent removed");
-      }, () => {});
-    }
+    for await (const conn of listener) this.#accept(conn).catch(() => {});
+  }
+
+  /** An incoming connection: MSE as the policy allows, then the BitTorrent handshake. */
+  async #accept(conn: Conn): Promise<void> {
+    const incoming = await acceptIncoming(conn, {
+      policy: this.#encryption,
+      infoHashes: () => this.torrents.map((t) => t.wireHash),
+      timeoutMs: this.#limits.handshakeTimeoutMs,
+    });
+    const wire = await PeerWire.accept(incoming.conn, {
+      peerId: this.peerId,
+      limits: this.#limits,
+      accept: (infoHash) => {
+        // After MSE, the handshake must be for the torrent MSE asked for.
+        if (incoming.infoHash && !bytesEqual(infoHash, incoming.infoHash)) return false;
+        return this.#byWireHash(infoHash)?.acceptSettings() ?? false;
+      },
+    });
+    const torrent = this.#byWireHash(wire.remote.infoHash);
+    if (torrent) torrent.adopt(wire);
+    else wire.close("local", "torrent removed");
   }
 
   #byWireHash(infoHash: Uint8Array): Torrent | undefined {

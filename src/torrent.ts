@@ -37,6 +37,8 @@ import { Throttle, type Throttles, ThrottleWake } from "./torrent/throttle.ts";
 import { type TorrentFileHandle, torrentFiles } from "./stream/torrent_files.ts";
 import type { BlockMessage, HashRequestMessage, Message, PieceMessage } from "./wire/messages.ts";
 import { readFlags } from "./wire/handshake.ts";
+import type { PeerEncryption } from "./wire/mse/conn.ts";
+import type { EncryptionPolicy } from "./wire/mse/policy.ts";
 import { PeerWire } from "./wire/peer_wire.ts";
 import type { TorrentSettings } from "./wire/peer_wire_options.ts";
 
@@ -75,6 +77,8 @@ export interface TorrentOptions {
   port: number;
   /** Transports to dial with, in order of preference. */
   transports: readonly Transport[];
+  /** When to use MSE on the connections we dial; default `"prefer"`. */
+  encryption?: EncryptionPolicy;
   /** Every bound. */
   limits: Limits;
   /** Peers to dial from the start. */
@@ -119,6 +123,7 @@ export interface TorrentOptions {
  * const peer = await met;
  * strictEqual(peer.address, `127.0.0.1:${a.port}`);
  * strictEqual(peer.transport, "tcp");
+ * strictEqual(peer.encryption, "handshake"); // MSE, then plaintext: the default
  * await b.close();
  * await a.close();
  * ```
@@ -138,6 +143,11 @@ export interface PeerInfo {
   progress: number;
   /** What carries the connection: `tcp`, `utp`, ... */
   transport: TransportName;
+  /**
+   * Message stream encryption: `rc4` (all of it encrypted), `handshake`
+   * (an MSE handshake, then plaintext), `none` (a plain handshake).
+   */
+  encryption: PeerEncryption;
 }
 
 const TICK_MS = 1000;
@@ -235,11 +245,7 @@ export class Torrent extends EventTarget {
     const now = performance.now();
     this.#download = new RateMeter(now);
     this.#upload = new RateMeter(now);
-    this.#connector = new Connector(this.#connectorHost(), {
-      transports: options.transports,
-      maxHalfOpen: this.#limits.maxHalfOpen,
-      headStartMs: this.#limits.transportHeadStartMs,
-    });
+    this.#connector = this.#newConnector();
     this.done = new Promise((resolve) => this.#resolveDone = resolve);
     this.#throttles = options.throttles ?? { up: new Throttle([]), down: new Throttle([]) };
     const dial = (address: PeerAddress) => this.#connector.add(address);
@@ -328,6 +334,7 @@ export class Torrent extends EventTarget {
       uploadSpeed: peer.upload.rate(now),
       progress: this.#peerProgress(peer),
       transport: peer.wire.transport,
+      encryption: peer.wire.encryption,
     }));
   }
 
@@ -425,11 +432,7 @@ export class Torrent extends EventTarget {
   // ---------------------------------------------------------------- running
 
   #run(): void {
-    this.#connector = new Connector(this.#connectorHost(), {
-      transports: this.#options.transports,
-      maxHalfOpen: this.#limits.maxHalfOpen,
-      headStartMs: this.#limits.transportHeadStartMs,
-    });
+    this.#connector = this.#newConnector();
     this.addPeers(this.#options.peers ?? []);
     const all = [...this.meta.announce, ...(this.#options.trackers ?? [])];
     const trackers = all.map((tier) => tier.filter((url) => !isWebSocketUrl(url)))
@@ -570,6 +573,17 @@ export class Torrent extends EventTarget {
   }
 
   // ------------------------------------------------------------------ peers
+
+  #newConnector(): Connector {
+    return new Connector(this.#connectorHost(), {
+      transports: this.#options.transports,
+      maxHalfOpen: this.#limits.maxHalfOpen,
+      headStartMs: this.#limits.transportHeadStartMs,
+      encryption: this.#options.encryption ?? "prefer",
+      infoHash: this.wireHash,
+      handshakeTimeoutMs: this.#limits.handshakeTimeoutMs,
+    });
+  }
 
   #connectorHost() {
     return {

@@ -47,16 +47,16 @@ export function limitInputs(values: AddValues): { limitUp?: number; limitDown?: 
 }
 
 /**
- * Starts the client of `download`, `seed` or `serve`: its port and
- * transports, rate limits and DHT from the command line.
+ * Starts the client of `download`, `seed` or `serve`: its port,
+ * transports and encryption, rate limits and DHT from the command line.
  *
- * @param where The port, transports and WebRTC settings from `sessionInputs`.
+ * @param where The port, transports, encryption and WebRTC settings from `sessionInputs`.
  * @param values The parsed options (limits, DHT).
  * @param io Where the DHT notice goes.
  * @returns The running client.
  */
 export function startClient(
-  where: Pick<ClientOptions, "port" | "transports" | "webrtc">,
+  where: Pick<ClientOptions, "port" | "transports" | "encryption" | "webrtc">,
   values: AddValues & DhtValues,
   io: Io,
 ): Promise<Client> {

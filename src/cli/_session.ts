@@ -10,6 +10,7 @@ import type { Torrent } from "../torrent.ts";
 import type { WebRtcSettings } from "../torrent/signalled_peers.ts";
 import { humanSize, type Io, UsageError } from "./_cli.ts";
 import { deferred } from "../deferred.ts";
+import { ENCRYPTION_POLICIES, type EncryptionPolicy } from "../wire/mse/policy.ts";
 
 /** Options both commands take. */
 export const sessionOptions = {
@@ -17,6 +18,7 @@ export const sessionOptions = {
   announce: { type: "string", multiple: true },
   port: { type: "string" },
   transports: { type: "string" },
+  encryption: { type: "string" },
   "ice-servers": { type: "string" },
   "no-dht": { type: "boolean" },
   "dht-port": { type: "string" },
@@ -31,6 +33,7 @@ export interface SessionValues {
   announce?: string[];
   port?: string;
   transports?: string;
+  encryption?: string;
   "ice-servers"?: string;
   json?: boolean;
   quiet?: boolean;
@@ -44,6 +47,7 @@ export function sessionInputs(
   announce: string[];
   port: number;
   transports: ("tcp" | "utp")[];
+  encryption: EncryptionPolicy;
   webrtc: WebRtcSettings | false;
 } {
   const peers = (values.peer ?? []).map((text) => {
@@ -66,6 +70,12 @@ export function sessionInputs(
   }
   // uTP before TCP whatever the order, as libtorrent prefers it.
   const transports = (["utp", "tcp"] as const).filter((name) => names.includes(name));
+  const encryption = (values.encryption ?? "prefer") as EncryptionPolicy;
+  if (!ENCRYPTION_POLICIES.includes(encryption)) {
+    throw new UsageError(
+      `--encryption takes ${ENCRYPTION_POLICIES.join(", ")}, not "${values.encryption}"`,
+    );
+  }
   const port = values.port === undefined ? 6881 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port takes a number from 0 to 65535, not "${values.port}"`);
@@ -75,6 +85,7 @@ export function sessionInputs(
     announce: values.announce ?? [],
     port,
     transports,
+    encryption,
     webrtc: webrtcSettings(values, names),
   };
 }
@@ -93,6 +104,9 @@ export const peerUsage =
   `  --transports LIST        tcp, utp, webrtc (default tcp,utp; uTP is tried before
                            TCP; WebRTC peers come through ws:// trackers and
                            need --allow-ffi under Deno)
+  --encryption POLICY      protocol encryption (MSE) for TCP and uTP peers: prefer
+                           (default: try it, fall back to plain), require, allow
+                           (accept it, dial plain), off
   --ice-servers URLS       STUN/TURN servers for WebRTC, comma-separated; ""
                            for none (loopback only)
   --no-dht                 do not use the DHT (on by default; needs --allow-env)

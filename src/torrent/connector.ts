@@ -8,7 +8,8 @@
 
 import { formatAddress, type PeerAddress, type Transport } from "../../transports/mod.ts";
 import type { Conn } from "../../transports/mod.ts";
-import { staggeredDial } from "./staggered_dial.ts";
+import type { EncryptionPolicy } from "../wire/mse/policy.ts";
+import { dialPeer } from "./peer_dial.ts";
 
 /** What the connector asks of its torrent. */
 export interface ConnectorHost {
@@ -30,6 +31,12 @@ export interface ConnectorOptions {
   maxHalfOpen: number;
   /** How long each transport dials alone before the next joins in, in ms. */
   headStartMs: number;
+  /** When to use MSE. */
+  encryption: EncryptionPolicy;
+  /** The torrent's 20-byte info hash (MSE's SKEY). */
+  infoHash: Uint8Array;
+  /** Longest MSE handshake, in ms. */
+  handshakeTimeoutMs: number;
   /** Time before a failed address is tried again, in ms. */
   retryMs?: number;
 }
@@ -97,10 +104,14 @@ export class Connector {
   }
 
   async #dial(address: PeerAddress, key: string): Promise<void> {
-    const { transports, headStartMs } = this.#options;
+    const { transports, headStartMs, encryption, infoHash, handshakeTimeoutMs } = this.#options;
     try {
-      const conn = await staggeredDial(transports, address, {
+      const conn = await dialPeer(address, {
+        transports,
         headStartMs,
+        encryption,
+        infoHash,
+        timeoutMs: handshakeTimeoutMs,
         signal: this.#abort.signal,
       });
       await this.#host.connected(conn, address);

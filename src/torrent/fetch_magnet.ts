@@ -20,6 +20,7 @@ import { parseInfo } from "../metainfo/parse_torrent.ts";
 import type { Metainfo } from "../metainfo/types.ts";
 import { MetadataFetch } from "./metadata_fetch.ts";
 import { fetchPieceLayers } from "./piece_layer_fetch.ts";
+import type { EncryptionPolicy } from "../wire/mse/policy.ts";
 
 /** What fetching a magnet's metadata needs from the client. */
 export interface FetchMagnetOptions {
@@ -31,6 +32,8 @@ export interface FetchMagnetOptions {
   transports: readonly Transport[];
   /** Bounds, `maxMetadataBytes` among them. */
   limits: Limits;
+  /** When to use MSE on the connections we dial; default `"prefer"`. */
+  encryption?: EncryptionPolicy;
   /** More peers to ask, besides the magnet's `x.pe`. */
   peers?: readonly PeerAddress[];
   /** More tracker URLs, besides the magnet's `tr`. */

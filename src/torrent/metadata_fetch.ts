@@ -13,6 +13,7 @@
 
 import { formatAddress, type PeerAddress, type Transport } from "../../transports/mod.ts";
 import type { Conn } from "../../transports/mod.ts";
+import type { EncryptionPolicy } from "../wire/mse/policy.ts";
 import { deferred } from "../deferred.ts";
 import type { Limits } from "../limits.ts";
 import {
@@ -46,6 +47,8 @@ export interface MetadataFetchOptions {
   transports: readonly Transport[];
   /** Bounds: `maxMetadataBytes`, `requestTimeoutMs`, connection limits. */
   limits: Limits;
+  /** When to use MSE on the connections we dial; default `"prefer"`. */
+  encryption?: EncryptionPolicy;
 }
 
 /** The result of a fetch: the verified info dictionary and the peers that had it. */
@@ -94,6 +97,9 @@ export class MetadataFetch {
       transports: options.transports,
       maxHalfOpen: options.limits.maxHalfOpen,
       headStartMs: options.limits.transportHeadStartMs,
+      encryption: options.encryption ?? "prefer",
+      infoHash: this.#wireHash,
+      handshakeTimeoutMs: options.limits.handshakeTimeoutMs,
     });
     this.#timer = setInterval(() => this.#tick(), TICK_MS);
   }

@@ -16,7 +16,8 @@ import { checkHashes, type HashRange, pieceLayerRequests } from "../metainfo/mer
 import type { Metainfo } from "../metainfo/types.ts";
 import type { HashesMessage, HashRequestMessage } from "../wire/messages.ts";
 import { PeerWire } from "../wire/peer_wire.ts";
-import { staggeredDial } from "./staggered_dial.ts";
+import type { EncryptionPolicy } from "../wire/mse/policy.ts";
+import { dialPeer } from "./peer_dial.ts";
 
 /** Requests kept outstanding with one peer. */
 const IN_FLIGHT = 8;
@@ -27,8 +28,10 @@ export interface PieceLayerFetchOptions {
   peerId: Uint8Array;
   /** Transports to dial with. */
   transports: readonly Transport[];
-  /** Bounds: `requestTimeoutMs`, `transportHeadStartMs`. */
+  /** Bounds: `requestTimeoutMs`, `transportHeadStartMs`, `handshakeTimeoutMs`. */
   limits: Limits;
+  /** When to use MSE; default `prefer`. */
+  encryption?: EncryptionPolicy;
   /** Gives up (rejects with the signal's reason). */
   signal?: AbortSignal;
 }
@@ -101,12 +104,17 @@ async function askPeer(
   options: PieceLayerFetchOptions,
 ): Promise<void> {
   const { limits } = options;
-  const conn = await staggeredDial(options.transports, address, {
+  const infoHash = meta.infoHashV2Bytes!.subarray(0, 20);
+  const conn = await dialPeer(address, {
+    transports: options.transports,
     headStartMs: limits.transportHeadStartMs,
+    encryption: options.encryption ?? "prefer",
+    infoHash,
+    timeoutMs: limits.handshakeTimeoutMs,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const wire = await PeerWire.connect(conn, {
-    infoHash: meta.infoHashV2Bytes!.subarray(0, 20),
+    infoHash,
     peerId: options.peerId,
     limits,
     torrent: null,

@@ -27,6 +27,18 @@ export const HANDSHAKE_BYTES = 68;
 const PROTOCOL = new TextEncoder().encode("\x13BitTorrent protocol");
 
 /**
+ * Whether some bytes start like a handshake: byte 19, then "BitTorrent protocol".
+ *
+ * @param bytes At least the first 20 bytes of a stream.
+ * @returns True for a plain BitTorrent handshake (and not an MSE one).
+ */
+export function startsLikeHandshake(bytes: Uint8Array): boolean {
+  if (bytes.length < PROTOCOL.length) return false;
+  for (let i = 0; i < PROTOCOL.length; i++) if (bytes[i] !== PROTOCOL[i]) return false;
+  return true;
+}
+
+/**
  * The extension bits of the reserved bytes this library knows.
  *
  * @example
@@ -183,10 +195,8 @@ export function parseHandshake(bytes: Uint8Array): Handshake {
   if (bytes.length !== HANDSHAKE_BYTES) {
     throw new WireError("bad-handshake", `expected 68 bytes, got ${bytes.length}`);
   }
-  for (let i = 0; i < PROTOCOL.length; i++) {
-    if (bytes[i] !== PROTOCOL[i]) {
-      throw new WireError("bad-handshake", `not the BitTorrent protocol (byte ${i})`);
-    }
+  if (!startsLikeHandshake(bytes)) {
+    throw new WireError("bad-handshake", "not the BitTorrent protocol");
   }
   return {
     reserved: bytes.slice(20, 28),

@@ -13,6 +13,7 @@ import { Link } from "./_link.ts";
 import type { ExtensionHandshake } from "./extension_handshake.ts";
 import type { Handshake } from "./handshake.ts";
 import { MessageSender } from "./message_sender.ts";
+import { MseConn, type PeerEncryption } from "./mse/conn.ts";
 import type { Message } from "./messages.ts";
 import type { PeerStatus } from "./peer_state.ts";
 import type { AcceptOptions, CloseInfo, CloseReason, ConnectOptions } from "./peer_wire_options.ts";
@@ -107,6 +108,12 @@ export class PeerWire extends MessageSender implements AsyncIterable<Message> {
   /** What carries the connection (`tcp`, `utp`, ...). */
   get transport(): TransportName {
     return this.#link.conn.transport;
+  }
+
+  /** Message stream encryption on the connection: `rc4`, `handshake` only, or `none`. */
+  get encryption(): PeerEncryption {
+    const conn = this.#link.conn;
+    return conn instanceof MseConn ? conn.encryption : "none";
   }
 
   /** The peer's address, when the transport knows it. */

@@ -18,7 +18,8 @@
  * - `bad-extension-message`: a ut_metadata or ut_pex message that breaks its rules.
  *
  * Protocol faults (found by `PeerState` and `PeerWire`):
- * - `unknown-info-hash`: the receiver's accept callback refused the torrent.
+ * - `unknown-info-hash`: the receiver's accept callback refused the torrent, or
+ *   no torrent of ours matches an MSE handshake's obfuscated info hash.
  * - `info-hash-mismatch`: the peer answered for another torrent.
  * - `not-negotiated`: a BEP 6 or BEP 10 message without that extension agreed.
  * - `duplicate-bitfield`: a second bitfield, have all or have none.
@@ -26,6 +27,13 @@
  * - `bad-request`: a request, cancel, reject or block outside its piece or empty.
  * - `request-too-large`: a request over `limits.maxRequestBytes`.
  * - `too-many-requests`: more queued requests than `limits.maxPeerRequests`.
+ *
+ * Message stream encryption (MSE/PE):
+ * - `bad-encryption-handshake`: an MSE handshake that breaks the spec
+ *   (padding over 512 bytes, no synchronisation hash or VC where it must
+ *   be, a wrong VC, a crypto_select we did not offer).
+ * - `encryption-mismatch`: the encryption policies do not meet (a plain
+ *   handshake when encryption is required, no acceptable crypto method).
  *
  * Liveness:
  * - `handshake-timeout`, `idle-timeout`: too long without the expected bytes.
@@ -58,6 +66,8 @@ export type WireErrorReason =
   | "bad-request"
   | "request-too-large"
   | "too-many-requests"
+  | "bad-encryption-handshake"
+  | "encryption-mismatch"
   | "handshake-timeout"
   | "idle-timeout"
   | "connection-closed"

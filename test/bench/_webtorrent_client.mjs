@@ -35,13 +35,13 @@ export function fail(err) {
 
 /**
  * Imports WebTorrent from `packageDir` and makes a client with every
- * discovery off.
+ * discovery off and everything else at its defaults (protocol encryption
+ * included: MSE on every outgoing TCP connection, plaintext preferred).
  *
  * @param packageDir The installed `webtorrent` package.
- * @param options More client options (such as `secure`).
  * @returns The client; an `error` ends the process.
  */
-export async function loopbackWebTorrent(packageDir, options = {}) {
+export async function loopbackWebTorrent(packageDir) {
   const { default: WebTorrent } = await import(pathToFileURL(join(packageDir, "index.js")).href);
   const client = new WebTorrent({
     dht: false,
@@ -52,7 +52,6 @@ export async function loopbackWebTorrent(packageDir, options = {}) {
     natUpnp: false,
     natPmp: false,
     webSeeds: false,
-    ...options,
   });
   client.on("error", fail);
   return client;

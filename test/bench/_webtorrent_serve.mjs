@@ -20,11 +20,7 @@ import process from "node:process";
 import { fail, loopbackWebTorrent, scriptArgs } from "./_webtorrent_client.mjs";
 
 const { packageDir, torrentPath, dir, peer } = scriptArgs("_webtorrent_serve.mjs");
-const client = await loopbackWebTorrent(packageDir, {
-  // WebTorrent 3 starts every outgoing TCP connection with protocol
-  // encryption (MSE), which our seeder does not speak yet: plaintext.
-  secure: 0,
-});
+const client = await loopbackWebTorrent(packageDir);
 const server = client.createServer({}, "node");
 await new Promise((resolve) => server.server.listen(0, "127.0.0.1", resolve));
 const port = server.server.address().port;

@@ -65,6 +65,27 @@ Deno.test("download: completes, verifies, writes NDJSON progress, exits 0", asyn
   }
 });
 
+Deno.test("download --encryption require: the whole download over RC4", async () => {
+  const s = await seeder();
+  const seen: string[] = [];
+  s.seeding.addEventListener("peer", (event) => {
+    const { address, connected } = (event as CustomEvent).detail;
+    const peer = s.seeding.peers.find((p) => p.address === address);
+    if (connected && peer) seen.push(peer.encryption);
+  });
+  try {
+    const peer = `${LOOPBACK}:${s.client.port}`;
+    const out = `${s.dir}/out`;
+    const args = ["--peer", peer, "--port", "0", "--quiet", "--encryption", "require"];
+    const result = await torrent("download", `${s.dir}/pair.torrent`, "-o", out, ...args);
+    assert.equal(result.code, 0, result.err);
+    assert.deepEqual(await Deno.readFile(`${s.dir}/out/pair/b.bin`), s.b);
+    assert.deepEqual(seen, ["rc4"]);
+  } finally {
+    await s.client.close();
+  }
+});
+
 Deno.test("download --piece fetches one verified piece into a file", async () => {
   const s = await seeder();
   try {
@@ -102,6 +123,7 @@ Deno.test("download and seed: bad arguments exit 2", async () => {
       ["download", "x.torrent", "-o", "d", "--peer", "nowhere"],
       ["download", "x.torrent", "-o", "d", "--port", "70000"],
       ["download", "x.torrent", "-o", "d", "--transports", "carrier-pigeon"],
+      ["download", "x.torrent", "-o", "d", "--encryption", "maybe"],
       ["download", "x.torrent", "-o", "d", "--announce", "ftp://x"],
       ["seed", "x.torrent"],
     ]

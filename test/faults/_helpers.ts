@@ -153,11 +153,16 @@ export function blockOf(
 
 // ----------------------------------------------------------------- clients
 
-/** A client on 127.0.0.1 with a free port and the test limits (plus `limits`). */
+/**
+ * A client on 127.0.0.1 with a free port and the test limits (plus
+ * `limits`). The raw peers here speak plain handshakes only, so it dials
+ * plain (encryption `allow`: it still tells MSE from plain when accepting).
+ */
 export function loopbackClient(
   options: Omit<ClientOptions, "host" | "port"> = {},
 ): Promise<Client> {
   return Client.create({
+    encryption: "allow",
     ...options,
     host: LOOPBACK,
     port: 0,

@@ -162,8 +162,10 @@ async function failHandshakes(client: Client, torrent: Torrent, events: Recorder
   const stranger = await RawPeer.dial(client.port);
   const impostor = new RawListener();
   try {
+    // Not a plain handshake, so taken for MSE: refused once no HASH('req1', S)
+    // can follow Ya and 512 bytes of padding.
     await garbage.write(
-      new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n".padEnd(68, "!")),
+      new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n".padEnd(700, "!")),
     );
     await stranger.write(
       Uint8Array.from([

@@ -31,7 +31,14 @@ import { PYTHON, requireTool } from "./_tools.ts";
 
 export { LOOPBACK } from "./_clients_peer.ts";
 export type { PeerKind, PeerOptions, PeerStatus, Role, SwarmPeer } from "./_clients_peer.ts";
-export { type Dataset, dataset, verifyDownload, withAnnounce } from "./_clients_data.ts";
+export {
+  type Dataset,
+  dataset,
+  type Scratch,
+  verifyDownload,
+  withAnnounce,
+  withScratch,
+} from "./_clients_data.ts";
 export { scrape, type SwarmCounts, waitForTracker } from "./_clients_tracker.ts";
 
 /** What each kind needs: aria2 and Transmission run under `_libtorrent.py guard` (plain python). */

@@ -142,6 +142,38 @@ export async function verifyDownload(data: Dataset, dir: string, who: string): P
   }
 }
 
+/** What {@link withScratch} gives its body. */
+export interface Scratch {
+  /** The data set. */
+  data: Dataset;
+  /** Its `.torrent` file, in the scratch folder. */
+  torrentFile: string;
+  /** An empty folder for a leecher. */
+  out: string;
+}
+
+/**
+ * Runs `fn` with a scratch folder holding the data set's torrent file and an
+ * empty `out` folder, and removes the folder however `fn` ends.
+ *
+ * @param prefix The scratch folder's name prefix.
+ * @param fn The body.
+ * @returns What `fn` returns.
+ */
+export async function withScratch<T>(prefix: string, fn: (s: Scratch) => Promise<T>): Promise<T> {
+  const data = await dataset();
+  const work = await Deno.makeTempDir({ prefix });
+  try {
+    const torrentFile = `${work}/data.torrent`;
+    await Deno.writeFile(torrentFile, data.torrent);
+    const out = `${work}/out`;
+    await Deno.mkdir(out);
+    return await fn({ data, torrentFile, out });
+  } finally {
+    await Deno.remove(work, { recursive: true });
+  }
+}
+
 async function sha256(bytes: Uint8Array): Promise<string> {
   return toHex(
     new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>)),

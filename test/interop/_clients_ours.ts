@@ -8,6 +8,7 @@
  */
 
 import { Client } from "../../src/client.ts";
+import type { PeerEncryption } from "../../src/wire/mse/conn.ts";
 import {
   defaultName,
   LOOPBACK,
@@ -35,6 +36,7 @@ export async function startOurs(options: PeerOptions): Promise<SwarmPeer> {
     host: LOOPBACK,
     port: options.port ?? 0,
     ...(options.transports ? { transports: [...options.transports] } : {}),
+    ...(options.encryption ? { encryption: options.encryption } : {}),
   });
   const progress = new Progress();
   const startedAt = performance.now();
@@ -51,9 +53,12 @@ export async function startOurs(options: PeerOptions): Promise<SwarmPeer> {
       if (notes.length > 6) notes.shift();
     };
     torrent.addEventListener("warning", (event) => note(String((event as CustomEvent).detail)));
+    const encryptions: PeerEncryption[] = [];
     torrent.addEventListener("peer", (event) => {
       const { address, connected, reason } = (event as CustomEvent<PeerEvent>).detail;
       if (!connected) note(`${address} disconnected: ${reason ?? "?"}`);
+      const peer = torrent.peers.find((p) => p.address === address);
+      if (connected && peer) encryptions.push(peer.encryption);
     });
     const update = () =>
       progress.update({
@@ -78,6 +83,7 @@ export async function startOurs(options: PeerOptions): Promise<SwarmPeer> {
       startedAt,
       progress,
       dial: (address) => torrent.addPeers([address]),
+      encryptions: () => encryptions,
       detail: () => `events: ${notes.join(" | ") || "none"}`,
       stop() {
         stopping ??= (async () => {

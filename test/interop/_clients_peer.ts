@@ -7,6 +7,8 @@
  */
 
 import type { PeerAddress } from "../../transports/mod.ts";
+import type { EncryptionPolicy } from "../../src/wire/mse/policy.ts";
+import type { PeerEncryption } from "../../src/wire/mse/conn.ts";
 
 export type { PeerAddress };
 
@@ -53,6 +55,12 @@ export interface PeerOptions {
   transports?: readonly ("tcp" | "utp")[];
   /** libtorrent only: `settings_pack` values to override, such as `{ utp_num_resends: 10 }`. */
   libtorrentSettings?: Readonly<Record<string, number | boolean>>;
+  /**
+   * Message stream encryption, for ours (the client option) and Transmission
+   * (`require`, `prefer`, `allow` are its required, preferred and tolerated);
+   * default ours's default, and Transmission tolerating it.
+   */
+  encryption?: EncryptionPolicy;
 }
 
 /** One running client in a swarm. */
@@ -80,6 +88,8 @@ export interface SwarmPeer {
   readonly complete: Promise<void>;
   /** Dials a peer; undefined for clients that cannot be told to (Transmission, aria2). */
   readonly dial?: (address: PeerAddress) => void;
+  /** Ours only: the encryption of every connection it has had, in order. */
+  readonly encryptions?: () => readonly PeerEncryption[];
   /** One line for failure messages: name, port, progress, state, peers, recent output. */
   describe(): string;
   /** Stops the client and waits until it is gone; safe to call twice. */
@@ -156,6 +166,8 @@ export interface PeerParts {
   progress: Progress;
   /** Dials a peer, for clients that can be told to. */
   dial?: (address: PeerAddress) => void;
+  /** The encryption of every connection it has had (ours). */
+  encryptions?: () => readonly PeerEncryption[];
   /** What to add after the status in failure messages. */
   detail(): string;
   /** Stops the client. */
@@ -180,6 +192,7 @@ export function swarmPeer(parts: PeerParts): SwarmPeer {
     },
     complete: progress.complete,
     ...(parts.dial ? { dial: parts.dial } : {}),
+    ...(parts.encryptions ? { encryptions: parts.encryptions } : {}),
     describe: () => `${describeStatus(parts.name, parts.port, progress.status)}; ${parts.detail()}`,
     stop: parts.stop,
   };

@@ -1,7 +1,8 @@
 /**
  * Transmission 3 as a swarm member: `transmission-daemon` in the foreground
  * with its own config folder, peers and RPC on 127.0.0.1 only, no DHT, LPD,
- * PEX, uTP or port mapping, no ratio limit, plain-text handshakes preferred.
+ * PEX, uTP or port mapping, no ratio limit, plain-text handshakes preferred
+ * unless `encryption` says otherwise (message stream encryption preferred or required).
  * The torrent is added and watched through the RPC (JSON over HTTP, the
  * protocol `transmission-remote` speaks).
  *
@@ -52,11 +53,16 @@ export async function startTransmission(options: PeerOptions): Promise<SwarmPeer
   const rpcPort = freePort();
   const name = options.name ?? defaultName("transmission", options.role);
   const config = await Deno.makeTempDir({ prefix: "swarm-transmission-" });
-  await Deno.writeTextFile(`${config}/settings.json`, JSON.stringify(settings(port, rpcPort)));
+  const encryption = options.encryption ?? "allow";
+  if (encryption === "off") throw new TypeError("Transmission cannot turn encryption off");
+  await Deno.writeTextFile(
+    `${config}/settings.json`,
+    JSON.stringify(settings(port, rpcPort, encryption)),
+  );
   const child = new ChildProcess([
     "transmission-daemon",
     ...["--foreground", "--config-dir", config, "--log-error"],
-    ...["--no-dht", "--no-lpd", "--no-utp", "--no-portmap", "--no-auth", "--encryption-tolerated"],
+    ...["--no-dht", "--no-lpd", "--no-utp", "--no-portmap", "--no-auth", ENCRYPTION[encryption]],
     ...["--bind-address-ipv4", LOOPBACK, "--rpc-bind-address", LOOPBACK, "--allowed", LOOPBACK],
     ...["--peerport", `${port}`, "--port", `${rpcPort}`, "--download-dir", options.dir],
   ], { guard: true });
@@ -124,8 +130,19 @@ export async function startTransmission(options: PeerOptions): Promise<SwarmPeer
   });
 }
 
+/** Transmission's flag for each encryption policy (it has no "off"). */
+const ENCRYPTION = {
+  allow: "--encryption-tolerated",
+  prefer: "--encryption-preferred",
+  require: "--encryption-required",
+} as const;
+
 /** settings.json: everything that could reach beyond loopback is off. */
-function settings(port: number, rpcPort: number): Record<string, unknown> {
+function settings(
+  port: number,
+  rpcPort: number,
+  encryption: keyof typeof ENCRYPTION,
+): Record<string, unknown> {
   return {
     "bind-address-ipv4": LOOPBACK,
     "bind-address-ipv6": "::1",
@@ -137,7 +154,7 @@ function settings(port: number, rpcPort: number): Record<string, unknown> {
     "pex-enabled": false,
     "utp-enabled": false,
     "blocklist-enabled": false,
-    "encryption": 0,
+    "encryption": ["allow", "prefer", "require"].indexOf(encryption), // 0 tolerated ... 2 required
     "rpc-enabled": true,
     "rpc-bind-address": LOOPBACK,
     "rpc-port": rpcPort,

@@ -48,9 +48,12 @@ export async function seedData(
   return { dir, data, torrent, meta, magnet: formatMagnet(magnetOf(meta)) };
 }
 
-/** A client on loopback with a free port. */
+/**
+ * A client on loopback with a free port. The scripted metadata peers speak
+ * plain handshakes only, so it dials plain (encryption `allow`).
+ */
 export function loopbackClient(options: ClientOptions = {}): Promise<Client> {
-  return Client.create({ host: LOOPBACK, port: 0, ...options });
+  return Client.create({ host: LOOPBACK, port: 0, encryption: "allow", ...options });
 }
 
 /** Resolves on the first `announce` event for `infoHash` (hex). */

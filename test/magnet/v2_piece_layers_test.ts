@@ -52,6 +52,7 @@ function fetchOptions(requestTimeoutMs = 20_000) {
     peerId: makePeerId(),
     transports: [tcpTransport()],
     limits: resolveLimits({ requestTimeoutMs }),
+    encryption: "allow" as const, // the scripted peers speak plain handshakes only
   };
 }
 

@@ -21,7 +21,14 @@ Deno.test("connector: an address added again while its dial runs is dialled once
       return Promise.resolve();
     },
     failed: () => {},
-  }, { transports: [tcpTransport()], maxHalfOpen: 8, headStartMs: 500 });
+  }, {
+    transports: [tcpTransport()],
+    maxHalfOpen: 8,
+    headStartMs: 500,
+    encryption: "off",
+    infoHash: new Uint8Array(20),
+    handshakeTimeoutMs: 1000,
+  });
   const address: PeerAddress = listener.address;
   try {
     connector.add(address);
