@@ -3,6 +3,8 @@
  * sequence numbers starting just below the wrap from 65535 to 0, so every
  * transfer crosses it: data both ways arrives whole, with and without lost
  * and reordered packets (selective acks and retransmissions across the wrap).
+ * Small writes in one turn go out packed into full packets, and larger
+ * packets are used only where both ends offer them.
  *
  * @module
  */
@@ -12,7 +14,7 @@ import { UtpConnection, type UtpLink } from "../../transports/utp/connection.ts"
 import { readPacket, UtpHeader } from "../../transports/utp/packet.ts";
 import type { PeerAddress } from "../../transports/mod.ts";
 
-/** A link that delivers each packet to the other connection on a later turn, or not. */
+/** A link that delivers each packet to the other connection on a later turn, or not; ends turns as the endpoint does. */
 class MemoryLink implements UtpLink {
   peer: UtpConnection | null = null;
   sent = 0;
@@ -37,8 +39,8 @@ class MemoryLink implements UtpLink {
     }, fate === "delay" ? 3 : 0);
   }
 
-  ackSoon(conn: UtpConnection): void {
-    queueMicrotask(() => conn.flushAck(performance.now()));
+  flushSoon(conn: UtpConnection): void {
+    setTimeout(() => conn.flushHeld(performance.now()), 0);
   }
 
   forget(): void {}
@@ -47,8 +49,11 @@ class MemoryLink implements UtpLink {
 const A: PeerAddress = { host: "10.0.0.1", port: 1 };
 const B: PeerAddress = { host: "10.0.0.2", port: 2 };
 
-/** A dialled and an accepted connection over memory links, sequence numbers near the wrap. */
-async function pair(fate?: MemoryLink["fate"]) {
+/**
+ * A dialled and an accepted connection over memory links, sequence numbers
+ * near the wrap, 100-byte packets unless both offer more.
+ */
+async function pair(fate?: MemoryLink["fate"], maxPayload: (number | undefined)[] = []) {
   const toB = new MemoryLink(fate);
   const toA = new MemoryLink(fate);
   const now = performance.now();
@@ -56,6 +61,7 @@ async function pair(fate?: MemoryLink["fate"]) {
     recvId: 7,
     sendId: 8,
     payloadSize: 100,
+    ...(maxPayload[0] ? { maxPayload: maxPayload[0] } : {}),
     initialSeq: 65_530,
   }, now);
   // Catch the SYN by hand, to make the accepting side from it.
@@ -72,6 +78,7 @@ async function pair(fate?: MemoryLink["fate"]) {
       recvId: 8,
       sendId: 7,
       payloadSize: 100,
+      ...(maxPayload[1] ? { maxPayload: maxPayload[1] } : {}),
       initialSeq: 65_500,
     },
     now,
@@ -167,5 +174,54 @@ Deno.test("utp connection: after a close, what was written arrives, then the end
     await p.accepted.closed;
   } finally {
     p.close();
+  }
+});
+
+Deno.test("utp connection: small writes in one turn go out packed into full packets", async () => {
+  const sizes: number[] = [];
+  const p = await pair((_n, packet) => {
+    if (packet[0]! >> 4 === 0) sizes.push(packet.length);
+    return "deliver";
+  });
+  try {
+    const sent = data(2_000, 4);
+    const writer = p.dialled.writable.getWriter();
+    // 200 writes of 10 bytes, none awaited: one turn, as a peer writing a burst of messages.
+    for (let at = 0; at < sent.length; at += 10) writer.write(sent.subarray(at, at + 10));
+    assert.deepEqual(await read(p.accepted, sent.length), sent);
+    assert.ok(
+      sizes.length <= 22,
+      `${sizes.length} DATA packets for 2,000 bytes in 100-byte packets`,
+    );
+  } finally {
+    p.close();
+  }
+});
+
+Deno.test("utp connection: larger packets only where both ends offer them, up to each one's path", async () => {
+  for (
+    const [offers, expected] of [
+      [[1_000, 500], [1_000, 500]],
+      [[1_000, undefined], [100, 100]],
+      [[undefined, 500], [100, 100]],
+    ] as const
+  ) {
+    const largest = [0, 0];
+    const p = await pair((_n, packet) => {
+      const from = ((packet[2]! << 8) | packet[3]!) === 8 ? 0 : 1; // dialled sends with id 8
+      if (packet[0]! >> 4 === 0) largest[from] = Math.max(largest[from]!, packet.length - 20);
+      return "deliver";
+    }, [...offers]);
+    try {
+      const ab = data(20_000, 5);
+      const ba = data(20_000, 6);
+      p.dialled.writable.getWriter().write(ab);
+      p.accepted.writable.getWriter().write(ba);
+      assert.deepEqual(await read(p.accepted, ab.length), ab);
+      assert.deepEqual(await read(p.dialled, ba.length), ba);
+      assert.deepEqual(largest, [...expected], `offers ${offers}`);
+    } finally {
+      p.close();
+    }
   }
 });

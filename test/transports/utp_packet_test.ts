@@ -1,6 +1,6 @@
 /**
  * The uTP packet codec byte for byte (BEP 29 header, selective-ack
- * extension), telling uTP from other UDP traffic, sequence arithmetic
+ * extension, our largest-packet extension), telling uTP from other UDP traffic, sequence arithmetic
  * across the wrap from 65535 to 0, and the round-trip timeout.
  *
  * @module
@@ -9,12 +9,14 @@
 import assert from "node:assert/strict";
 import {
   encodeHeader,
+  EXTENSION_MAX_PACKET,
   HEADER_SIZE,
   isUtpPacket,
   PacketType,
   readPacket,
   refreshHeader,
   UtpHeader,
+  writeMaxPacket,
   writeSack,
 } from "../../transports/utp/packet.ts";
 import { RttEstimator } from "../../transports/utp/rtt.ts";
@@ -45,6 +47,7 @@ Deno.test("utp packet: a DATA header encodes byte for byte as BEP 29 lays it out
     ack: 1,
     sackOffset: -1,
     sackLength: 0,
+    maxPacket: 0,
   });
 });
 
@@ -75,6 +78,23 @@ Deno.test("utp packet: a selective ack round-trips, bits least significant first
   assert.equal(readPacket(packet, header), packet.length);
   assert.equal(header.sackOffset, HEADER_SIZE + 2);
   assert.equal(header.sackLength, 4);
+});
+
+Deno.test("utp packet: the largest-packet extension round-trips; without it the size is 0", () => {
+  const packet = new Uint8Array(HEADER_SIZE + 4);
+  encodeHeader(packet, PacketType.SYN, 1, 2, 0, 4, 5, 0, EXTENSION_MAX_PACKET);
+  writeMaxPacket(packet, HEADER_SIZE, 65535);
+  assert.equal(hex(packet.subarray(0, 2)), "414d");
+  assert.equal(hex(packet.subarray(HEADER_SIZE)), "0002" + "ffff");
+  const header = new UtpHeader();
+  assert.equal(readPacket(packet, header), packet.length);
+  assert.equal(header.maxPacket, 65535);
+  assert.equal(header.sackOffset, -1);
+  assert.equal(readPacket(packet.subarray(0, HEADER_SIZE), header), -1); // the chain runs out
+  const plain = new Uint8Array(HEADER_SIZE);
+  encodeHeader(plain, PacketType.SYN, 1, 2, 0, 4, 5, 0, 0);
+  assert.equal(readPacket(plain, header), HEADER_SIZE);
+  assert.equal(header.maxPacket, 0);
 });
 
 Deno.test("utp packet: libtorrent's 1-byte selective ack and unknown extensions are read; broken chains are not", () => {

@@ -6,6 +6,10 @@
  * variance (doubled on each timeout, a connection given up after a few),
  * LEDBAT for the send window, a receive window advertised from what the
  * reader has not taken yet, FIN for a clean close and RESET for a hard one.
+ * Written bytes are packed into full packets across writes: a packet not yet
+ * full waits for the end of the turn (more writes may follow), then goes.
+ * Where the path takes large packets (loopback), both ends say in the
+ * handshake how large a packet they receive, and ours send up to that.
  *
  * The endpoint (`endpoint.ts`) owns the UDP socket, routes packets here by
  * connection id, and calls {@link UtpConnection.tick} every few milliseconds.
@@ -18,12 +22,15 @@ import { type Deferred, deferred } from "../../src/deferred.ts";
 import { Ledbat } from "./ledbat.ts";
 import {
   encodeHeader,
+  EXTENSION_MAX_PACKET,
   EXTENSION_SACK,
   HEADER_SIZE,
+  MAX_PACKET_EXTENSION_SIZE,
   MAX_SACK_BYTES,
   PacketType,
   refreshHeader,
   type UtpHeader,
+  writeMaxPacket,
   writeSack,
 } from "./packet.ts";
 import { RttEstimator } from "./rtt.ts";
@@ -33,14 +40,19 @@ import { seqAdd, seqDistance, seqLess } from "./seq.ts";
 export interface UtpLink {
   /** Sends one packet; failures are dropped (the packet counts as lost). */
   send(packet: Uint8Array, to: PeerAddress): void;
-  /** Asks for {@link UtpConnection.flushAck} soon, after the packets now arriving. */
-  ackSoon(conn: UtpConnection): void;
+  /**
+   * Asks for {@link UtpConnection.flushHeld} at the end of this turn, after the
+   * packets now arriving and the writes now made.
+   */
+  flushSoon(conn: UtpConnection): void;
   /** The connection is over: forget it. */
   forget(conn: UtpConnection): void;
 }
 
 /** Bytes we let the peer have in flight to us (our receive window). */
 export const RECEIVE_WINDOW = 1024 * 1024;
+/** The largest packet we receive, as we tell peers: any datagram (both socket layers read 64 KiB). */
+const LARGEST_PACKET = 0xffff;
 /** Slots of the send and receive rings, in packets (a power of two). */
 const RING = 4096;
 const RING_MASK = RING - 1;
@@ -84,6 +96,11 @@ function micros(nowMs: number): number {
   return Math.floor(nowMs * 1000) >>> 0;
 }
 
+/** The congestion window for packets of `packetSize` payload bytes. */
+function congestion(packetSize: number): Ledbat {
+  return new Ledbat({ packetSize, maxWindow: 4 * RECEIVE_WINDOW });
+}
+
 /** An error carrying a connection's end, as `Deno.errors` would name it. */
 function linkError(message: string, name: string): Error {
   const error = new Error(message);
@@ -110,6 +127,9 @@ export class UtpConnection implements Conn {
   #link: UtpLink;
   #state: State;
   #payloadSize: number;
+  #maxPayload: number;
+  /** Whether the path takes packets larger than the usual, so the handshake says what we take. */
+  #offersLarge: boolean;
   #cc: Ledbat;
   #rtt: RttEstimator;
   // Sending.
@@ -131,6 +151,11 @@ export class UtpConnection implements Conn {
   #chunk: Uint8Array | null = null;
   #chunkOffset = 0;
   #writeDone: Deferred<void> | null = null;
+  /** The DATA packet being filled (header room first), and its payload bytes so far. */
+  #fill: Uint8Array | null = null;
+  #filled = 0;
+  /** A write completed this turn: a packet not yet full waits for more. */
+  #corked = false;
   // Receiving.
   #ackNr = 0;
   #replyMicros = 0;
@@ -152,15 +177,23 @@ export class UtpConnection implements Conn {
    *
    * @param link The endpoint.
    * @param remote The peer.
-   * @param ids Our receive and send connection ids, payload bytes per packet, and
-   *   (for tests) our first sequence number instead of a random one.
+   * @param ids Our receive and send connection ids, payload bytes per packet,
+   *   the most the path takes (loopback: more, used once the peer says it
+   *   receives such packets), and (for tests) our first sequence number
+   *   instead of a random one.
    * @param now The clock, in ms.
    * @param syn For an accepted connection: the SYN's header.
    */
   constructor(
     link: UtpLink,
     remote: PeerAddress,
-    ids: { recvId: number; sendId: number; payloadSize: number; initialSeq?: number },
+    ids: {
+      recvId: number;
+      sendId: number;
+      payloadSize: number;
+      maxPayload?: number;
+      initialSeq?: number;
+    },
     now: number,
     syn?: UtpHeader,
   ) {
@@ -169,9 +202,11 @@ export class UtpConnection implements Conn {
     this.recvId = ids.recvId;
     this.sendId = ids.sendId;
     this.#payloadSize = ids.payloadSize;
+    this.#maxPayload = Math.max(ids.payloadSize, ids.maxPayload ?? 0);
+    this.#offersLarge = this.#maxPayload > ids.payloadSize;
     this.createdAt = now;
     this.#lastSendAt = now;
-    this.#cc = new Ledbat({ packetSize: ids.payloadSize, maxWindow: 4 * RECEIVE_WINDOW });
+    this.#cc = congestion(ids.payloadSize);
     this.#rtt = new RttEstimator(syn ? undefined : SYN_TIMEOUT_MS);
     this.#seq = ids.initialSeq ?? (Math.random() * 0x10000) & 0xffff;
     this.#lastAcked = seqAdd(this.#seq, -1);
@@ -202,13 +237,34 @@ export class UtpConnection implements Conn {
       this.#ackNr = syn.seq;
       this.#replyMicros = (micros(now) - syn.timestamp) >>> 0;
       this.#peerWindow = syn.windowSize;
+      this.#onMaxPacket(syn.maxPacket);
       this.sendState(now);
     } else {
       this.#state = "syn-sent";
-      const bytes = new Uint8Array(HEADER_SIZE);
-      encodeHeader(bytes, PacketType.SYN, this.recvId, 0, 0, RECEIVE_WINDOW, this.#seq, 0, 0);
+      const offer = this.#offersLarge;
+      const bytes = new Uint8Array(HEADER_SIZE + (offer ? MAX_PACKET_EXTENSION_SIZE : 0));
+      encodeHeader(
+        bytes,
+        PacketType.SYN,
+        this.recvId,
+        0,
+        0,
+        RECEIVE_WINDOW,
+        this.#seq,
+        0,
+        offer ? EXTENSION_MAX_PACKET : 0,
+      );
+      if (offer) writeMaxPacket(bytes, HEADER_SIZE, LARGEST_PACKET);
       this.#queuePacket(bytes, 0, now);
     }
+  }
+
+  /** The peer said in the handshake how large a packet it takes: send up to that, as the path allows. */
+  #onMaxPacket(maxPacket: number): void {
+    const size = Math.min(this.#maxPayload, maxPacket - HEADER_SIZE);
+    if (size <= this.#payloadSize) return;
+    this.#payloadSize = size;
+    this.#cc = congestion(size);
   }
 
   /** Whether it was accepted and waits for the dialler's first packet (the half-open bound). */
@@ -251,10 +307,11 @@ export class UtpConnection implements Conn {
     if (this.#state === "syn-sent") {
       if (h.type !== PacketType.STATE || h.ack !== seqAdd(this.#seq, -1)) return;
       this.#ackNr = seqAdd(h.seq, -1);
+      this.#onMaxPacket(h.maxPacket);
       this.#state = "connected";
       this.#connected.resolve();
       this.#unacked = 1; // Tell the acceptor we are here, even before we have data for it.
-      this.#link.ackSoon(this);
+      this.#link.flushSoon(this);
     }
     // An ack of something never sent is forged or broken: drop the whole packet.
     if (seqDistance(h.ack, seqAdd(this.#seq, -1)) < 0) return;
@@ -366,7 +423,7 @@ export class UtpConnection implements Conn {
       }
       // Out of order: ack soon, with the selective ack, which tells the sender what is lost.
       if (++this.#unacked >= OUT_OF_ORDER_ACK_EVERY) this.sendState(now);
-      else this.#link.ackSoon(this);
+      else this.#link.flushSoon(this);
       return;
     }
     this.#deliver(payload);
@@ -388,7 +445,7 @@ export class UtpConnection implements Conn {
       return;
     }
     if (++this.#unacked >= ACK_EVERY) this.sendState(now);
-    else this.#link.ackSoon(this);
+    else this.#link.flushSoon(this);
   }
 
   #deliver(payload: Uint8Array): void {
@@ -403,18 +460,27 @@ export class UtpConnection implements Conn {
     }
   }
 
-  /** Sends the ack that {@link UtpLink.ackSoon} deferred, if nothing else carried it. */
-  flushAck(now: number): void {
-    if (this.#unacked > 0 && this.#state !== "closed") this.sendState(now);
+  /**
+   * The turn is over: sends the packet that waited for more writes (as the
+   * windows allow), and the deferred ack if nothing else carried it.
+   */
+  flushHeld(now: number): void {
+    if (this.#state === "closed") return;
+    this.#corked = false;
+    this.#flush(now);
+    if (this.#unacked > 0) this.sendState(now);
   }
 
   /** Sends a STATE packet: our ack, window and, with data out of order, a selective ack. */
   sendState(now: number): void {
     const sack = this.#inCount > 0;
+    // The answer to a SYN says how large a packet we take (no data has come yet, so no SACK).
+    const offer = !sack && this.#state === "syn-recv" && this.#offersLarge;
     // Enough 32-bit words to reach the furthest packet held out of order.
     const reach = seqDistance(seqAdd(this.#ackNr, 2), this.#inHighest) + 1;
     const sackBytes = sack ? Math.min(MAX_SACK_BYTES, Math.ceil(reach / 32) * 4) : 0;
-    const bytes = new Uint8Array(HEADER_SIZE + (sack ? 2 + sackBytes : 0));
+    const extra = sack ? 2 + sackBytes : offer ? MAX_PACKET_EXTENSION_SIZE : 0;
+    const bytes = new Uint8Array(HEADER_SIZE + extra);
     encodeHeader(
       bytes,
       PacketType.STATE,
@@ -424,8 +490,9 @@ export class UtpConnection implements Conn {
       this.#advertise(),
       this.#seq,
       this.#ackNr,
-      sack ? EXTENSION_SACK : 0,
+      sack ? EXTENSION_SACK : offer ? EXTENSION_MAX_PACKET : 0,
     );
+    if (offer) writeMaxPacket(bytes, HEADER_SIZE, LARGEST_PACKET);
     if (sack) {
       const base = seqAdd(this.#ackNr, 2);
       writeSack(
@@ -468,7 +535,10 @@ export class UtpConnection implements Conn {
     return done;
   }
 
-  /** Sends what the windows allow: lost packets first, then new data, then a FIN when closing. */
+  /**
+   * Sends what the windows allow: lost packets first, then new data (a packet
+   * not yet full only once the turn is over), then a FIN when closing.
+   */
   #flush(now: number): void {
     if (this.#state !== "connected" && this.#state !== "closing") return;
     const window = this.#sendWindow();
@@ -483,32 +553,66 @@ export class UtpConnection implements Conn {
         this.#resend(packet, now);
       }
     }
-    while (this.#chunk !== null) {
-      let size = Math.min(this.#payloadSize, this.#chunk.length - this.#chunkOffset);
+    for (;;) {
+      this.#topUp();
+      if (this.#filled === 0) break;
+      if (this.#filled < this.#payloadSize && this.#corked && this.#state === "connected") break;
+      let size = this.#filled;
       if (this.#inFlight + size > window) {
         if (this.#inFlight > 0 || !this.#probe) break;
         size = 1; // The peer's window is shut: probe it with one byte.
       }
       if (this.#outCount >= RING - 1) break;
       this.#probe = false;
-      const bytes = new Uint8Array(HEADER_SIZE + size);
-      bytes.set(this.#chunk.subarray(this.#chunkOffset, this.#chunkOffset + size), HEADER_SIZE);
-      encodeHeader(bytes, PacketType.DATA, this.sendId, 0, 0, 0, this.#seq, 0, 0);
-      this.#chunkOffset += size;
-      if (this.#chunkOffset === this.#chunk.length) {
-        this.#chunk = null;
-        this.#writeDone?.resolve();
-        this.#writeDone = null;
-      }
-      this.#inFlight += size;
-      this.#queuePacket(bytes, size, now);
+      this.#sendFill(size, now);
     }
-    if (this.#state === "closing" && this.#chunk === null && this.#finSeq === null) {
+    if (
+      this.#state === "closing" && this.#chunk === null && this.#filled === 0 &&
+      this.#finSeq === null
+    ) {
       const bytes = new Uint8Array(HEADER_SIZE);
       encodeHeader(bytes, PacketType.FIN, this.sendId, 0, 0, 0, this.#seq, 0, 0);
       this.#finSeq = this.#seq;
       this.#queuePacket(bytes, 0, now);
     }
+  }
+
+  /** Moves bytes of the write in hand into the packet being filled; the write is done once all are in. */
+  #topUp(): void {
+    const chunk = this.#chunk;
+    if (chunk === null || this.#filled === this.#payloadSize) return;
+    this.#fill ??= new Uint8Array(HEADER_SIZE + this.#payloadSize);
+    const take = Math.min(this.#payloadSize - this.#filled, chunk.length - this.#chunkOffset);
+    this.#fill.set(
+      chunk.subarray(this.#chunkOffset, this.#chunkOffset + take),
+      HEADER_SIZE + this.#filled,
+    );
+    this.#filled += take;
+    this.#chunkOffset += take;
+    if (this.#chunkOffset < chunk.length) return;
+    this.#chunk = null;
+    this.#writeDone?.resolve();
+    this.#writeDone = null;
+    // The writer may write again within this turn: hold a packet not yet full till its end.
+    this.#corked = true;
+    this.#link.flushSoon(this);
+  }
+
+  /** Sends the first `size` bytes of the packet being filled: all of them, or a one-byte probe. */
+  #sendFill(size: number, now: number): void {
+    const fill = this.#fill!;
+    let bytes: Uint8Array;
+    if (size === this.#payloadSize) {
+      bytes = fill;
+      this.#fill = null;
+    } else {
+      bytes = fill.slice(0, HEADER_SIZE + size);
+      fill.copyWithin(HEADER_SIZE, HEADER_SIZE + size, HEADER_SIZE + this.#filled);
+    }
+    this.#filled -= size;
+    encodeHeader(bytes, PacketType.DATA, this.sendId, 0, 0, 0, this.#seq, 0, 0);
+    this.#inFlight += size;
+    this.#queuePacket(bytes, size, now);
   }
 
   /** Numbers a packet, keeps it until acked, and sends it. */
@@ -555,7 +659,7 @@ export class UtpConnection implements Conn {
     }
     if (this.#timeoutAt !== 0 && now >= this.#timeoutAt) this.#onTimeout(now);
     else if (
-      this.#chunk !== null && this.#outCount === 0 && this.#timeoutAt === 0
+      (this.#chunk !== null || this.#filled > 0) && this.#outCount === 0 && this.#timeoutAt === 0
     ) {
       // Blocked by a shut window with nothing in flight: probe after a timeout.
       this.#timeoutAt = now + this.#rtt.timeoutMs;
@@ -672,6 +776,7 @@ export class UtpConnection implements Conn {
     this.#connected.reject(linkError("Connection closed", "ConnectionAborted"));
     this.#out.fill(undefined);
     this.#in.fill(undefined);
+    this.#fill = null;
     this.#link.forget(this);
     this.#resolveClosed();
   }

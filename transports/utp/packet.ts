@@ -2,7 +2,8 @@
  * The uTP packet format of BEP 29: a 20-byte header (type and version,
  * first extension, connection id, timestamp, timestamp difference, window,
  * sequence and ack numbers, all big-endian), a chain of extensions (the
- * selective ack is type 1), then the payload. Pure: no sockets, no clock.
+ * selective ack is type 1; ours adds the largest packet a peer receives),
+ * then the payload. Pure: no sockets, no clock.
  *
  * @example
  * ```ts
@@ -36,6 +37,17 @@ export const VERSION = 1;
 export const HEADER_SIZE = 20;
 /** Extension type of the selective ack. */
 export const EXTENSION_SACK = 1;
+/**
+ * Extension type of the largest packet the sender receives (a 16-bit count of
+ * bytes of UDP payload): not in BEP 29, ours, offered in the SYN and the
+ * STATE that answers it where the path takes packets larger than the usual
+ * 1,400 bytes (loopback). Peers that do not know it skip it (libtorrent and
+ * libutp skip unknown extension types), and never get packets above 1,400
+ * bytes from us: libtorrent reads datagrams into 1,500 bytes.
+ */
+export const EXTENSION_MAX_PACKET = 0x4d;
+/** Bytes of the {@link EXTENSION_MAX_PACKET} extension: its header and the 16-bit size. */
+export const MAX_PACKET_EXTENSION_SIZE = 4;
 /** Most bytes of selective-ack bitmask we send (1,024 packets past `ack_nr + 1`). */
 export const MAX_SACK_BYTES = 128;
 
@@ -70,6 +82,8 @@ export class UtpHeader {
   sackOffset = -1;
   /** Length of the selective-ack bitmask in bytes. */
   sackLength = 0;
+  /** The largest packet the sender receives ({@link EXTENSION_MAX_PACKET}), or 0 when it did not say. */
+  maxPacket = 0;
 }
 
 /**
@@ -91,6 +105,7 @@ export function readPacket(bytes: Uint8Array, header: UtpHeader): number {
   header.ack = (bytes[18]! << 8) | bytes[19]!;
   header.sackOffset = -1;
   header.sackLength = 0;
+  header.maxPacket = 0;
   let extension = bytes[1]!;
   let offset = HEADER_SIZE;
   while (extension !== 0) {
@@ -103,6 +118,8 @@ export function readPacket(bytes: Uint8Array, header: UtpHeader): number {
       if (length === 0) return -1;
       header.sackOffset = offset + 2;
       header.sackLength = length;
+    } else if (extension === EXTENSION_MAX_PACKET && length === 2) {
+      header.maxPacket = (bytes[offset + 2]! << 8) | bytes[offset + 3]!;
     }
     extension = next;
     offset += 2 + length;
@@ -187,6 +204,20 @@ export function writeSack(
     for (let bit = 0; bit < 8; bit++) if (has(byte * 8 + bit)) bits |= 1 << bit;
     target[offset + 2 + byte] = bits;
   }
+}
+
+/**
+ * Writes an {@link EXTENSION_MAX_PACKET} extension (no next extension) at `offset`.
+ *
+ * @param target The packet, with room for {@link MAX_PACKET_EXTENSION_SIZE} bytes at `offset`.
+ * @param offset Where the extension starts (after the header).
+ * @param size The largest UDP payload we receive, at most 65,535.
+ */
+export function writeMaxPacket(target: Uint8Array, offset: number, size: number): void {
+  target[offset] = 0;
+  target[offset + 1] = 2;
+  target[offset + 2] = size >> 8;
+  target[offset + 3] = size;
 }
 
 function readU32(bytes: Uint8Array, at: number): number {
