@@ -388,15 +388,19 @@ export class Torrent extends EventTarget {
     for (const address of addresses) this.#connector.add(address);
   }
 
-  /** Settings for a peer that dialled us asking for this torrent (the client's accept callback). */
+  /**
+   * Settings for a peer that dialled us asking for this torrent (the
+   * client's accept callback); `false` while checking (a peer let in then
+   * would never hear of the pieces the check finds), paused, closed or full.
+   */
   acceptSettings(): TorrentSettings | false {
-    if (this.#state === "closed" || this.#state === "paused" || !this.#hasRoom()) return false;
+    if (!this.#running() || !this.#hasRoom()) return false;
     return this.#wireSettings();
   }
 
   /** Takes a connection made by signalling (WebRTC): both sides send their handshake at once. */
   addConn(conn: Conn): void {
-    if (!this.#hasRoom()) return conn.close();
+    if (!this.#running() || !this.#hasRoom()) return conn.close();
     this.#connectorHost().connected(conn).catch(() => conn.close());
   }
 
@@ -622,6 +626,10 @@ export class Torrent extends EventTarget {
         ...(this.#options.port > 0 ? { port: this.#options.port } : {}),
       },
     };
+  }
+
+  #running(): boolean {
+    return this.#state === "downloading" || this.#state === "seeding";
   }
 
   #hasRoom(): boolean {
