@@ -47,13 +47,32 @@ async function recordingBuffered(path: string) {
   return { write, writes, close: () => handle.close() };
 }
 
-Deno.test("DirectWriter: the aligned middle goes direct in 1 MiB chunks, head and tail buffered", async () => {
+/** A direct writer and a buffered fallback over one new file in a fresh folder, both recording. */
+async function withRecordingWriter(
+  body: (
+    path: string,
+    writer: DirectWriter,
+    direct: [number, number][],
+    buffered: Awaited<ReturnType<typeof recordingBuffered>>,
+  ) => Promise<void>,
+): Promise<void> {
   await inTempDir(async (dir) => {
     const path = `${dir}/a.bin`;
     await Deno.writeFile(path, new Uint8Array());
     const { recording, writes } = await recordingHandle(path);
     const buffered = await recordingBuffered(path);
     const writer = new DirectWriter(recording);
+    try {
+      await body(path, writer, writes, buffered);
+    } finally {
+      await writer.close();
+      await buffered.close();
+    }
+  });
+}
+
+Deno.test("DirectWriter: the aligned middle goes direct in 1 MiB chunks, head and tail buffered", async () => {
+  await withRecordingWriter(async (path, writer, writes, buffered) => {
     const position = DIRECT_ALIGNMENT - 100;
     const data = pattern(100 + 2 * MIB + 3 * DIRECT_ALIGNMENT + 7, 1);
     await writer.write(data, position, buffered.write);
@@ -68,18 +87,11 @@ Deno.test("DirectWriter: the aligned middle goes direct in 1 MiB chunks, head an
     assert.equal(file.length, position + data.length);
     assert.deepEqual(file.subarray(position), data);
     assert.ok(file.subarray(0, position).every((b) => b === 0));
-    await writer.close();
-    await buffered.close();
   });
 });
 
 Deno.test("DirectWriter: writes shorter than the alignment, or inside one block, stay buffered", async () => {
-  await inTempDir(async (dir) => {
-    const path = `${dir}/a.bin`;
-    await Deno.writeFile(path, new Uint8Array());
-    const { recording, writes } = await recordingHandle(path);
-    const buffered = await recordingBuffered(path);
-    const writer = new DirectWriter(recording);
+  await withRecordingWriter(async (path, writer, writes, buffered) => {
     await writer.write(pattern(4000, 2), 0, buffered.write);
     await writer.write(pattern(50, 3), 5000, buffered.write);
     assert.deepEqual(writes, []);
@@ -87,8 +99,6 @@ Deno.test("DirectWriter: writes shorter than the alignment, or inside one block,
     const file = await Deno.readFile(path);
     assert.deepEqual(file.subarray(0, 4000), pattern(4000, 2));
     assert.deepEqual(file.subarray(5000), pattern(50, 3));
-    await writer.close();
-    await buffered.close();
   });
 });
 
