@@ -4,6 +4,7 @@
  * @module
  */
 
+import { DirectWriter } from "./_direct.ts";
 import type { FileHandle, FileSystem } from "./types.ts";
 
 /** Deno's filesystem. */
@@ -55,7 +56,14 @@ export const denoFileSystem: FileSystem = {
       create: write && (options.create ?? false),
       truncate: write && (options.truncate ?? false),
     });
-    return new DenoFileHandle(file);
+    let direct = null;
+    try {
+      if (write && options.direct) direct = await DirectWriter.open(path);
+    } catch (error) {
+      file.close();
+      throw error;
+    }
+    return new DenoFileHandle(file, direct);
   },
   mkdir: (path) => Deno.mkdir(path, { recursive: true }),
   rename: (from, to) => Deno.rename(from, to),
@@ -73,14 +81,18 @@ export const denoFileSystem: FileSystem = {
 /**
  * A Deno file with positional calls. Deno has no `pread`/`pwrite`, so each
  * call seeks and then reads or writes; calls on one handle run one at a
- * time so that a seek is never separated from its read.
+ * time so that a seek is never separated from its read. Direct writes, when
+ * asked for, go through a second descriptor (node:fs, which has `pwrite`),
+ * in the same queue.
  */
 class DenoFileHandle implements FileHandle {
   #file: Deno.FsFile;
+  #direct: DirectWriter | null;
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(file: Deno.FsFile) {
+  constructor(file: Deno.FsFile, direct: DirectWriter | null) {
     this.#file = file;
+    this.#direct = direct;
   }
 
   read(buffer: Uint8Array, position: number): Promise<number> {
@@ -97,20 +109,32 @@ class DenoFileHandle implements FileHandle {
   }
 
   write(data: Uint8Array, position: number): Promise<void> {
-    return this.#serial(async () => {
-      await this.#file.seek(position, Deno.SeekMode.Start);
-      for (let done = 0; done < data.length;) {
-        done += await this.#file.write(data.subarray(done));
-      }
-    });
+    const buffered = (part: Uint8Array, at: number) => this.#writeBuffered(part, at);
+    return this.#serial(() =>
+      this.#direct ? this.#direct.write(data, position, buffered) : buffered(data, position)
+    );
   }
 
+  /** Syncs the file: fsync covers the inode, so the direct descriptor's writes too. */
   sync(): Promise<void> {
     return this.#serial(() => this.#file.sync());
   }
 
   close(): Promise<void> {
-    return this.#serial(() => Promise.resolve(this.#file.close()));
+    return this.#serial(async () => {
+      try {
+        await this.#direct?.close();
+      } finally {
+        this.#file.close();
+      }
+    });
+  }
+
+  async #writeBuffered(data: Uint8Array, position: number): Promise<void> {
+    await this.#file.seek(position, Deno.SeekMode.Start);
+    for (let done = 0; done < data.length;) {
+      done += await this.#file.write(data.subarray(done));
+    }
   }
 
   /** Runs `op` after every call made before it has settled. */

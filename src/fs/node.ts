@@ -17,6 +17,7 @@ import {
 } from "node:fs/promises";
 import process from "node:process";
 import { Readable } from "node:stream";
+import { DirectWriter } from "./_direct.ts";
 import type { FileHandle, FileSystem } from "./types.ts";
 
 /** Node's filesystem. */
@@ -50,7 +51,9 @@ export const nodeFileSystem: FileSystem = {
       if (options.create) flags |= constants.O_CREAT;
       if (options.truncate) flags |= constants.O_TRUNC;
     }
-    return new NodeFileHandle(await open(path, flags));
+    const handle = await open(path, flags);
+    const direct = options.write && options.direct ? await DirectWriter.open(path) : null;
+    return new NodeFileHandle(handle, direct);
   },
   async mkdir(path) {
     await mkdir(path, { recursive: true });
@@ -67,12 +70,17 @@ export const nodeFileSystem: FileSystem = {
   },
 };
 
-/** A Node `FileHandle`, whose reads and writes take a position natively. */
+/**
+ * A Node `FileHandle`, whose reads and writes take a position natively,
+ * and optionally a second one for direct writes.
+ */
 class NodeFileHandle implements FileHandle {
   #handle: NodeHandle;
+  #direct: DirectWriter | null;
 
-  constructor(handle: NodeHandle) {
+  constructor(handle: NodeHandle, direct: DirectWriter | null) {
     this.#handle = handle;
+    this.#direct = direct;
   }
 
   async read(buffer: Uint8Array, position: number): Promise<number> {
@@ -90,7 +98,12 @@ class NodeFileHandle implements FileHandle {
     return done;
   }
 
-  async write(data: Uint8Array, position: number): Promise<void> {
+  write(data: Uint8Array, position: number): Promise<void> {
+    const buffered = (part: Uint8Array, at: number) => this.#writeBuffered(part, at);
+    return this.#direct ? this.#direct.write(data, position, buffered) : buffered(data, position);
+  }
+
+  async #writeBuffered(data: Uint8Array, position: number): Promise<void> {
     for (let done = 0; done < data.length;) {
       const { bytesWritten } = await this.#handle.write(
         data,
@@ -102,11 +115,16 @@ class NodeFileHandle implements FileHandle {
     }
   }
 
+  /** Syncs the file: fsync covers the inode, so the direct descriptor's writes too. */
   sync(): Promise<void> {
     return this.#handle.sync();
   }
 
-  close(): Promise<void> {
-    return this.#handle.close();
+  async close(): Promise<void> {
+    try {
+      await this.#direct?.close();
+    } finally {
+      await this.#handle.close();
+    }
   }
 }

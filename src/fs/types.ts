@@ -87,6 +87,14 @@ export interface OpenOptions {
   create?: boolean;
   /** Cut the file to zero bytes on opening (needs `write`). */
   truncate?: boolean;
+  /**
+   * Write 4096-byte-aligned ranges past the page cache (`O_DIRECT`) where
+   * the platform and filesystem allow it, the rest as usual (needs
+   * `write`). For big writes that will not be read back soon: they skip a
+   * copy into the page cache. Reads, `sync` and what reads see are as
+   * without it. Takes a second file descriptor while open.
+   */
+  direct?: boolean;
 }
 
 /**

@@ -154,7 +154,8 @@ export class HandleCache {
 
   async #openFile(path: string, write: boolean): Promise<FileHandle> {
     if (!write) return await this.#fs.open(path);
-    const options = { write: true, create: true };
+    // Direct: a storage's writes are whole verified pieces, read back seldom.
+    const options = { write: true, create: true, direct: true };
     try {
       return await this.#fs.open(path, options);
     } catch (error) {

@@ -60,7 +60,10 @@ const STAT_CONCURRENCY = 32;
  * (nothing is buffered), a piece that spans files is split among them, and
  * at most `limits.maxOpenFiles` of the torrent's files are open at once
  * (least recently used closed first; the resume file is opened besides,
- * while it is saved). Files are created, with their folders, at their first
+ * while it is saved). Writes skip the page cache where they can
+ * (`OpenOptions.direct`: aligned ranges on Linux, which is what whole
+ * pieces of a file usually are), so a file open for writing may take two
+ * descriptors. Files are created, with their folders, at their first
  * write and are sparse: nothing is pre-allocated. Empty files are created
  * when the storage opens; pad files are never created, and their ranges read
  * as zeros. Reading bytes that are not on disk (a missing file, or past a
