@@ -107,7 +107,7 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
   maxConnectionsPerTorrent: 50,
   maxConnections: 200,
   maxHalfOpen: 20,
-  maxPendingWriteBytes: 32 * 1024 * 1024,
+  maxPendingWriteBytes: 16 * 1024 * 1024,
   transportHeadStartMs: 500,
   handshakeTimeoutMs: 10_000,
   idleTimeoutMs: 120_000,
