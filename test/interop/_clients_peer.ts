@@ -145,6 +145,20 @@ export function describeStatus(name: string, port: number, status: PeerStatus): 
     `${status.peers} peers, ${mib(status.downloaded)} down, ${mib(status.uploaded)} up`;
 }
 
+/**
+ * Waits for a peer to complete, or throws its description after `ms`.
+ *
+ * @param peer The peer.
+ * @param ms How long to wait.
+ */
+export async function completeWithin(peer: SwarmPeer, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(peer.describe())), ms);
+  });
+  await Promise.race([peer.complete, late]).finally(() => clearTimeout(timer));
+}
+
 /** The default label of a client. */
 export function defaultName(kind: PeerKind, role: Role): string {
   return `${kind} ${role === "seed" ? "seeder" : "leecher"}`;

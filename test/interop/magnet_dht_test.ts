@@ -16,6 +16,7 @@ import assert from "node:assert/strict";
 import { Dht } from "../../src/discovery/dht.ts";
 import { LOOPBACK, loopbackClient, seedData } from "../magnet/_swarm.ts";
 import { startLibtorrent } from "./_clients_libtorrent.ts";
+import { completeWithin } from "./_clients_peer.ts";
 import { requireTool } from "./_tools.ts";
 
 const TIMEOUT_MS = 60_000;
@@ -81,11 +82,7 @@ Deno.test({
       });
       try {
         const seeding = await ours.add(meta, { dir });
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const late = new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(leecher.describe())), TIMEOUT_MS);
-        });
-        await Promise.race([leecher.complete, late]).finally(() => clearTimeout(timer));
+        await completeWithin(leecher, TIMEOUT_MS);
         assert.deepEqual(await Deno.readFile(`${out}/data.bin`), data);
         assert.ok(seeding.uploaded >= data.length, `uploaded ${seeding.uploaded}`);
       } finally {

@@ -15,6 +15,7 @@ import { parseTorrent } from "../../src/metainfo/parse_torrent.ts";
 import { memorySource, pseudoRandomBytes } from "../_data.ts";
 import { LOOPBACK, loopbackClient } from "../magnet/_swarm.ts";
 import { startLibtorrent } from "./_clients_libtorrent.ts";
+import { completeWithin } from "./_clients_peer.ts";
 import { requireTool } from "./_tools.ts";
 
 const TIMEOUT_MS = 60_000;
@@ -77,11 +78,7 @@ Deno.test({
       peers: [{ host: LOOPBACK, port: ours.port }],
     });
     try {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(leecher.describe())), TIMEOUT_MS);
-      });
-      await Promise.race([leecher.complete, late]).finally(() => clearTimeout(timer));
+      await completeWithin(leecher, TIMEOUT_MS);
       assert.deepEqual(await Deno.readFile(`${out}/data.bin`), data);
       assert.ok(seeding.uploaded >= data.length, `uploaded ${seeding.uploaded}`);
     } finally {
