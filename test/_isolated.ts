@@ -24,9 +24,14 @@ export async function requireLoopbackNamespace(): Promise<boolean> {
   return false;
 }
 
+/** Exit code of a process killed by SIGSEGV. */
+const SEGFAULT = 128 + 11;
+
 /**
  * Runs a Deno script in a loopback-only network namespace. Its npm packages
- * are cached first, outside (the namespace has no registry).
+ * are cached first, outside (the namespace has no registry). A run that
+ * dies of a segfault (wrtc's native code does, rarely, under load) is run
+ * once more, saying so.
  *
  * @param script Path of the script.
  * @param args Its arguments.
@@ -41,7 +46,21 @@ export async function runIsolated(
   const deno = Deno.execPath();
   const cached = await run([deno, "cache", script]);
   if (cached.code !== 0) throw new Error(`deno cache ${script} failed: ${cached.stderr}`);
-  return await run([
+  const first = await runInNamespace(deno, script, args, env);
+  if (first.code !== SEGFAULT) return first;
+  console.log(
+    `${script} died of a segfault in native code; running it once more:\n${first.stdout}`,
+  );
+  return await runInNamespace(deno, script, args, env);
+}
+
+function runInNamespace(
+  deno: string,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<RunResult> {
+  return run([
     "unshare",
     "-n",
     "sh",
