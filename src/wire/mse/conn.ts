@@ -69,21 +69,13 @@ export class MseConn implements Conn {
     this.closed = inner.closed;
     this.encryption = encryption;
     const { reader, writer, ciphers } = io;
-    let head: Uint8Array | null = io.head.length > 0 ? io.head : null;
-    this.readable = new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        if (head) {
-          controller.enqueue(head);
-          head = null;
-          return;
-        }
-        const { value, done } = await reader.read();
-        if (done) return controller.close();
-        // Transports hand over chunks they no longer use: decrypt in place.
-        controller.enqueue(ciphers ? ciphers.decrypt.apply(value) : value);
-      },
-      cancel: () => this.close(),
-    }, { highWaterMark: 0 });
+    if (!ciphers && io.head.length === 0) {
+      // Plaintext with nothing read ahead: the transport's own stream, no extra layer per chunk.
+      reader.releaseLock();
+      this.readable = inner.readable;
+    } else {
+      this.readable = readThrough(reader, io.head, ciphers, () => this.close());
+    }
     if (ciphers) {
       this.writable = new WritableStream<Uint8Array>({
         // The caller may reuse or share its chunk (a block sent to many peers): encrypt a copy.
@@ -100,4 +92,28 @@ export class MseConn implements Conn {
   close(): void {
     this.#inner.close();
   }
+}
+
+/** The decrypted stream of `reader`, after the bytes read ahead during the handshake. */
+function readThrough(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  first: Uint8Array,
+  ciphers: Ciphers | null,
+  close: () => void,
+): ReadableStream<Uint8Array> {
+  let head: Uint8Array | null = first.length > 0 ? first : null;
+  return new ReadableStream<Uint8Array>({
+    pull: async (controller) => {
+      if (head) {
+        controller.enqueue(head);
+        head = null;
+        return;
+      }
+      const { value, done } = await reader.read();
+      if (done) return controller.close();
+      // Transports hand over chunks they no longer use: decrypt in place.
+      controller.enqueue(ciphers ? ciphers.decrypt.apply(value) : value);
+    },
+    cancel: close,
+  }, { highWaterMark: 0 });
 }
