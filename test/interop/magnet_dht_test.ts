@@ -14,7 +14,7 @@
 
 import assert from "node:assert/strict";
 import { Dht } from "../../src/discovery/dht.ts";
-import { LOOPBACK, loopbackClient, seedData } from "../magnet/_swarm.ts";
+import { learnsNode, LOOPBACK, loopbackClient, seedData } from "../magnet/_swarm.ts";
 import { startLibtorrent } from "./_clients_libtorrent.ts";
 import { completeWithin } from "./_clients_peer.ts";
 import { requireTool } from "./_tools.ts";
@@ -116,11 +116,7 @@ Deno.test({
       });
       await leeching.done;
       assert.deepEqual(await Deno.readFile(`${out}/data.bin`), data);
-      const deadline = performance.now() + 15_000;
-      while (!ours.dht!.nodes.some((node) => node.port === seeder.port)) {
-        assert.ok(performance.now() < deadline, `nodes: ${JSON.stringify(ours.dht!.nodes)}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await learnsNode(ours, seeder.port, 15_000);
     } finally {
       await ours.close();
       await seeder.stop();

@@ -67,3 +67,14 @@ export function announced(dht: Dht, infoHash: string): Promise<void> {
     dht.addEventListener("announce", listener);
   });
 }
+
+/** Waits until `client`'s DHT has a node on `port`, or throws after `ms`. */
+export async function learnsNode(client: Client, port: number, ms = 10_000): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!client.dht!.nodes.some((node) => node.port === port)) {
+    if (performance.now() > deadline) {
+      throw new Error(`no node on port ${port}: ${JSON.stringify(client.dht!.nodes)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

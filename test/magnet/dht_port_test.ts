@@ -12,18 +12,7 @@ import type { Client } from "../../src/client.ts";
 import { createTorrent } from "../../src/metainfo/create_torrent.ts";
 import { parseTorrent } from "../../src/metainfo/parse_torrent.ts";
 import { memorySource } from "../_data.ts";
-import { LOOPBACK, loopbackClient, seedData } from "./_swarm.ts";
-
-/** Waits until `client`'s DHT has a node on `port`, or throws after `ms`. */
-async function learnsNode(client: Client, port: number, ms = 10_000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!client.dht!.nodes.some((node) => node.port === port)) {
-    if (performance.now() > deadline) {
-      throw new Error(`no node on port ${port}: ${JSON.stringify(client.dht!.nodes)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { learnsNode, LOOPBACK, loopbackClient, seedData } from "./_swarm.ts";
 
 /** Two clients with lone DHT nodes; `body` gets them, both closed after. */
 async function withLoneNodes(body: (seeder: Client, leecher: Client) => Promise<void>) {
